@@ -1,0 +1,44 @@
+# Research notebook kit: `make help` lists the targets.
+# The two commands of the README quickstart are `make reports` and `make test`; both create .venv if
+# missing, install the pinned dependencies (requirements.lock) and register the Jupyter kernel first.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+KERNEL := narratives-kit
+
+.DEFAULT_GOAL := help
+.PHONY: help setup reports test lab bench clean-cache clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s); run: make PYTHON=python3.11 ..." % sys.version.split()[0])'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (narratives kit)" >/dev/null
+	touch $(STAMP)
+
+setup: $(STAMP)  ## create .venv, install the pinned dependencies, register the Jupyter kernel
+
+reports: $(STAMP)  ## render every report of the seed corpus into reports/seeds/
+	$(PY) -m analysis report --corpus seeds --out reports/seeds
+
+test: $(STAMP)  ## run the whole test suite
+	$(PY) -m pytest
+
+lab: $(STAMP)  ## open JupyterLab on the notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+bench: $(STAMP)  ## run the benchmark (installs the baselines of bench/requirements.lock)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r bench/requirements.lock
+	$(PY) -m bench
+
+clean-cache:  ## delete the analysis cache (safe: it is rebuilt on the next run)
+	rm -rf .cache/analysis
+
+clean:  ## delete the virtual environment, the cache and the generated reports
+	rm -rf $(VENV) .cache reports/seeds reports/.*-build-* reports/*.partial
