@@ -152,15 +152,22 @@ def _validate_rows(rows: list[dict], file: str, lines: list[int], required: tupl
                                         f"{', '.join(sorted(groups))})", group_col))
 
 
-def _read_csv_rows(path: Path, problems: list[Problem]) -> tuple[list[str], list[dict], list[int]]:
-    """Read a CSV with line numbers; a file that is not UTF-8 is one problem naming its line."""
+def _read_csv_rows(path: Path, problems: list[Problem],
+                   encoding: str | None = None) -> tuple[list[str], list[dict], list[int]]:
+    """Read a CSV with line numbers; a file that is not UTF-8 (or not in the declared ``encoding``) is one
+    problem naming its line."""
     data = path.read_bytes()
+    enc = (encoding or "utf-8").strip().lower()
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig" if enc in ("utf-8", "utf8", "utf-8-sig") else enc)
+    except LookupError:
+        problems.append(Problem(str(path), None, f"unknown encoding {encoding!r}"))
+        return [], [], []
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        problems.append(Problem(str(path), line, f"bytes that are not valid UTF-8 (byte 0x{data[exc.start]:02X}); "
-                                "save the file as UTF-8"))
+        problems.append(Problem(str(path), line, f"bytes that are not valid {enc.upper()} (byte "
+                                f"0x{data[exc.start]:02X}); save the file as UTF-8, or declare its encoding "
+                                "(e.g. encoding cp1252 or latin-1)"))
         return [], [], []
     reader = csv.DictReader(io.StringIO(text, newline=""))
     columns = [c.strip() for c in (reader.fieldnames or [])]
@@ -220,7 +227,7 @@ def _collect(path: str | os.PathLike, *, encoding: str | None, group_col: str | 
 
     file = str(fmt.path)
     if fmt.kind == "csv":
-        columns, rows, lines = _read_csv_rows(fmt.path, problems)
+        columns, rows, lines = _read_csv_rows(fmt.path, problems, encoding)
     elif fmt.kind == "jsonl":
         columns, rows, lines = _read_jsonl_rows(fmt.path, problems)
     else:
@@ -232,6 +239,8 @@ def _collect(path: str | os.PathLike, *, encoding: str | None, group_col: str | 
             if text_col in row:
                 row["text"] = row.pop(text_col)
         columns = ["doc_id" if c == id_col else "text" if c == text_col else c for c in columns]
+    # JSONL and Parquet cells may be numbers, dates or missing (None/NaN): metadata becomes text first
+    rows = [{k: (v if k == "text" else _cell_text(v)) for k, v in row.items()} for row in rows]
     if columns:
         _validate_rows(rows, file, lines, FILE_REQUIRED, columns, problems, group_col, groups)
     if any(p.line == 1 and "required column" in p.message for p in problems):
@@ -255,6 +264,27 @@ def _collect(path: str | os.PathLike, *, encoding: str | None, group_col: str | 
         rec["text"] = text
         records.append(rec)
     return records, problems
+
+
+def _cell_text(value) -> str:
+    """A metadata cell as text: missing (None, NaN, NA, NaT) -> '', 12.0 -> '12', a midnight timestamp -> its
+    ISO date, any other value as ``str`` gives it (JSON lists and objects as JSON)."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if pd.api.types.is_scalar(value) and pd.isna(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
+        ts = pd.Timestamp(value)
+        if ts.tzinfo is None and ts == ts.normalize():
+            return ts.date().isoformat()
+        return ts.isoformat()
+    return str(value)
 
 
 def _read_jsonl_rows(path: Path, problems: list[Problem]) -> tuple[list[str], list[dict], list[int]]:
@@ -342,37 +372,60 @@ def iter_documents(path: str | os.PathLike, *, text_col: str = "text", id_col: s
             return rec
         return {k: rec.get(k, "") for k in ("doc_id", *columns, "text")}
 
+    file = str(fmt.path)
+
+    def finish(obj: dict, line: int) -> dict:
+        # same checks and cell conversion as load_corpus, one document at a time
+        text = obj.pop(text_col, None)
+        if not isinstance(text, str) or not text.strip():
+            raise CorpusError(Problem(file, line, "missing or empty text", text_col))
+        rec = {k: _cell_text(v) for k, v in obj.items()}
+        rec["doc_id"] = _cell_text(obj.get(id_col)).strip()
+        if id_col != "doc_id":
+            rec.pop(id_col, None)
+        rec["text"] = normalize_text(text)
+        return keep(rec)
+
     if fmt.kind == "jsonl":
         with open(fmt.path, "rb") as fh:
             for n, raw in enumerate(fh, start=1):
                 if not raw.strip():
                     continue
                 try:
-                    obj = json.loads(raw)
+                    obj = json.loads(raw.decode("utf-8-sig" if n == 1 else "utf-8"))
                 except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                    raise CorpusError(Problem(str(fmt.path), n, f"not valid JSON/UTF-8: {exc}")) from None
-                text = obj.pop(text_col, None)
-                if not isinstance(text, str) or not text.strip():
-                    raise CorpusError(Problem(str(fmt.path), n, "missing or empty text", text_col))
-                obj["doc_id"] = str(obj.pop(id_col, ""))
-                obj["text"] = normalize_text(text)
-                yield keep(obj)
+                    raise CorpusError(Problem(file, n, f"not valid JSON/UTF-8: {exc}")) from None
+                if not isinstance(obj, dict):
+                    raise CorpusError(Problem(file, n, "each line must be a JSON object"))
+                yield finish(obj, n)
     elif fmt.kind == "parquet":
         import pyarrow.parquet as pq
 
-        pf = pq.ParquetFile(fmt.path)
+        try:
+            pf = pq.ParquetFile(fmt.path)
+        except Exception as exc:  # pyarrow raises many kinds; the user needs the file and the reason
+            raise CorpusError(Problem(file, None, f"cannot read Parquet: {exc}")) from None
+        n = 1
         for batch in pf.iter_batches(batch_size=2048):
             for obj in batch.to_pylist():
-                obj["doc_id"] = str(obj.pop(id_col, ""))
-                obj["text"] = normalize_text(obj.pop(text_col) or "")
-                yield keep(obj)
+                n += 1
+                yield finish(obj, n)
     elif fmt.kind == "csv":
-        with open(fmt.path, encoding="utf-8-sig", newline="") as fh:
+        enc = (encoding or "utf-8").strip().lower()
+        enc = "utf-8-sig" if enc in ("utf-8", "utf8", "utf-8-sig") else enc
+        with open(fmt.path, encoding=enc, newline="") as fh:
             reader = csv.DictReader(fh)
-            for obj in reader:
-                obj["doc_id"] = str(obj.pop(id_col, ""))
-                obj["text"] = normalize_text(obj.pop(text_col, "") or "")
-                yield keep(obj)
+            start = 2
+            try:
+                for obj in reader:
+                    obj.pop(None, None)
+                    yield finish(obj, start)
+                    start = reader.line_num + 1
+            except UnicodeDecodeError as exc:
+                raise CorpusError(Problem(file, reader.line_num + 1, f"bytes that are not valid UTF-8 "
+                                          f"(byte 0x{exc.object[exc.start]:02X}); save the file as UTF-8")) from None
+            except csv.Error as exc:
+                raise CorpusError(Problem(file, reader.line_num, f"malformed CSV: {exc}")) from None
     else:
         problems: list[Problem] = []
         mfile = str(fmt.path / MANIFEST)
