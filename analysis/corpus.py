@@ -447,14 +447,29 @@ def document_hashes(path: str | os.PathLike) -> tuple[str, dict[str, str]]:
 
     For a folder, a document's hash is that of its file's bytes (``sha256sum`` gives the same) and the corpus
     hash covers the manifest's bytes then each document hash in manifest order. For a single file, the corpus
-    hash is the file's and a document's hash is that of its text encoded as UTF-8.
+    hash is the file's and a document's hash is that of its text encoded as UTF-8. A corpus that does not load
+    raises CorpusError listing every problem (as :func:`validate_corpus`), never a bare OSError.
     """
     fmt = detect_format(path)
+    try:
+        return _document_hashes(fmt)
+    except (CorpusError, OSError) as err:
+        problems = validate_corpus(path)
+        if problems:
+            raise CorpusError(problems) from None
+        if isinstance(err, CorpusError):
+            raise
+        raise CorpusError(Problem(err.filename or str(fmt.path), None, f"cannot read: {err.strerror or err}")) from None
+
+
+def _document_hashes(fmt: CorpusFormat) -> tuple[str, dict[str, str]]:
     docs: dict[str, str] = {}
     if fmt.kind == "folder":
         corpus = hashlib.sha256((fmt.path / MANIFEST).read_bytes())
         problems: list[Problem] = []
         _, rows, lines = _read_csv_rows(fmt.path / MANIFEST, problems)
+        if problems:
+            raise CorpusError(problems)
         for row, line in zip(rows, lines):
             target = _check_inside(fmt.path, (row.get("path") or "").strip(), str(fmt.path / MANIFEST), line)
             digest = _file_sha256(target)

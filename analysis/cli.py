@@ -1,0 +1,111 @@
+"""Command line: ``python -m analysis report ...`` renders the reports, ``python -m analysis validate CORPUS``
+lists every problem of a corpus.
+
+Errors the kit raises on purpose (bad parameter, broken corpus, impossible comparison, failed run) are printed
+as one clear message, without a Python traceback, and end with a non-zero exit code: 2 for a parameter, 1 for a
+corpus or a failed run, 130/143 when interrupted by SIGINT/SIGTERM.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import params as P
+from .errors import AnalysisError, CorpusError, ParameterError, ReportError
+
+KIT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.split("\n\n")[0])
+    sub = ap.add_subparsers(dest="command", required=True)
+    names = ", ".join(P.SPECS)
+    rp = sub.add_parser("report", help="render the report pages of a corpus",
+                        description="Run the notebooks through papermill and export self-contained HTML. "
+                                    f"Parameters (-p NAME VALUE): {names}.")
+    rp.add_argument("--corpus", help="corpus folder (manifest.csv + texts) or .csv/.jsonl/.parquet file "
+                                     "(default: seeds)")
+    rp.add_argument("--out", help="output folder (default: reports/seeds, or reports/NAME for a corpus NAME)")
+    rp.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                    help="a report parameter, e.g. -p group_a us_federal -p top_n 30 (repeatable)")
+    rp.add_argument("--only", action="append", metavar="NOTEBOOK",
+                    help="render only this notebook (name or number, e.g. 03); repeatable")
+    rp.add_argument("--jobs", type=int, default=None, help="notebooks run at the same time (default: the cores)")
+    rp.add_argument("--force", action="store_true", help="render even when the published report is up to date")
+    rp.add_argument("--no-progress", action="store_true", help="no progress bar")
+    vp = sub.add_parser("validate", help="list every problem of a corpus (exit 1 if any)")
+    vp.add_argument("corpus")
+    vp.add_argument("--group-col", default="group", help="column of the groups (default: group)")
+    vp.add_argument("--encoding", default=None, help="encoding of the texts when not UTF-8 (e.g. cp1252)")
+    return ap
+
+
+def _default_corpus() -> str:
+    return "seeds" if Path("seeds").exists() or not (KIT_ROOT / "seeds").exists() else str(KIT_ROOT / "seeds")
+
+
+def cmd_report(args) -> int:
+    from .report import run_report
+
+    raw: dict[str, str] = {}
+    for name, value in args.param:
+        if name in raw and raw[name] != value:
+            raise ParameterError(name, f"given twice ({raw[name]!r} and {value!r})")
+        raw[name] = value
+    corpus = args.corpus or raw.pop("corpus", None) or _default_corpus()
+    if args.jobs is not None and args.jobs < 1:
+        raise ParameterError("jobs", f"must be at least 1, got {args.jobs}", "an integer >= 1")
+    out = args.out or raw.pop("output_dir", None)
+    if out is None:
+        out = "reports/seeds" if Path(corpus).resolve() == (Path("seeds")).resolve() or \
+            Path(corpus).name == "seeds" else str(Path("reports") / Path(corpus).stem)
+    run_report(corpus=corpus, out=out, params=raw, only=args.only, jobs=args.jobs, force=args.force,
+               progress=not args.no_progress, log=print)
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from .corpus import load_corpus, validate_corpus
+
+    problems = validate_corpus(args.corpus, encoding=args.encoding, group_col=args.group_col)
+    if problems:
+        for p in problems:
+            print(p)
+        n = len(problems)
+        print(f"{args.corpus}: {n} problem{'s' if n != 1 else ''}", file=sys.stderr)
+        return 1
+    docs = load_corpus(args.corpus, encoding=args.encoding, group_col=args.group_col)
+    groups = ""
+    if args.group_col in docs.columns:
+        counts = docs[args.group_col].value_counts().sort_index()
+        groups = " in " + ", ".join(f"{g} ({n})" for g, n in counts.items())
+    print(f"OK: {args.corpus}: {len(docs)} documents{groups}, no problem found")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "report":
+            return cmd_report(args)
+        return cmd_validate(args)
+    except ParameterError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except CorpusError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except ReportError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return getattr(err, "exit_code", 1)
+    except AnalysisError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,283 @@
+"""Figures of the reports: one matplotlib style, one colour per group, deterministic PNGs.
+
+Every figure of every report uses :data:`STYLE` (DejaVu Sans, which ships with matplotlib and renders French
+accents) and the Okabe–Ito palette, which stays distinguishable under the common forms of colour blindness.
+Group A is always :data:`GROUP_A_COLOR` (blue) and group B always :data:`GROUP_B_COLOR` (vermillion), whatever
+the groups are called, so a reader can compare figures across pages and reports. Titles say what is compared.
+
+PNGs are rendered by :func:`png_bytes` with a fixed resolution and no metadata (no software version, no date):
+the same data gives the same bytes. :func:`show` embeds a figure in a notebook both as ``image/png`` and as an
+HTML ``<figure id=...>`` so that findings can link to it (``#fig-...``).
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+# Okabe & Ito (2008), "Color Universal Design": the colour-blind-safe qualitative palette
+OKABE_ITO = {
+    "blue": "#0072B2", "vermillion": "#D55E00", "bluish_green": "#009E73", "orange": "#E69F00",
+    "sky_blue": "#56B4E9", "reddish_purple": "#CC79A7", "yellow": "#F0E442", "black": "#000000",
+}
+GROUP_A_COLOR = OKABE_ITO["blue"]
+GROUP_B_COLOR = OKABE_ITO["vermillion"]
+OTHER_COLORS = [OKABE_ITO[k] for k in ("bluish_green", "orange", "sky_blue", "reddish_purple", "yellow", "black")]
+DPI = 100
+
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.grid.axis": "x",
+    "grid.color": "#dddddd",
+    "grid.linewidth": 0.8,
+    "axes.axisbelow": True,
+    "axes.prop_cycle": matplotlib.cycler(color=[GROUP_A_COLOR, GROUP_B_COLOR, *OTHER_COLORS]),
+    "legend.frameon": False,
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+    "figure.figsize": (8, 4.5),
+    "text.parse_math": False,  # a "$" in a group name or a term is text, not mathematics
+    "svg.hashsalt": "narratives-kit",
+    "path.simplify": True,
+}
+
+
+def use_style() -> None:
+    """Apply the kit's style to every figure drawn after this call."""
+    matplotlib.rcParams.update(STYLE)
+
+
+def group_colors(group_a: str, group_b: str) -> dict[str, str]:
+    """The fixed colour of each compared group."""
+    return {group_a: GROUP_A_COLOR, group_b: GROUP_B_COLOR}
+
+
+def png_bytes(fig) -> bytes:
+    """The figure as PNG bytes: fixed resolution, tight box, no metadata (reproducible byte for byte)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+    return buf.getvalue()
+
+
+def figure_html(png: bytes, anchor: str, caption: str) -> str:
+    """An HTML ``<figure>`` with the PNG embedded as a data URI; ``caption`` is escaped."""
+    data = base64.b64encode(png).decode("ascii")
+    cap = html.escape(caption)
+    return (f'<figure id="{html.escape(anchor)}" class="kit-figure">'
+            f'<img src="data:image/png;base64,{data}" alt="{cap}" style="max-width:100%">'
+            f"<figcaption>{cap}</figcaption></figure>")
+
+
+def show(fig, anchor: str, caption: str) -> None:
+    """Display ``fig`` in a notebook (image/png for Jupyter, an anchored <figure> for the HTML) and close it."""
+    from IPython.display import display
+
+    png = png_bytes(fig)
+    plt.close(fig)
+    display({"text/html": figure_html(png, anchor, caption),
+              "image/png": base64.b64encode(png).decode("ascii"),
+              "text/plain": f"<Figure: {caption}>"}, raw=True)
+
+
+def _side_label(group: str, which: str) -> str:
+    return f"{group} ({which})"
+
+
+def _empty(ax, message: str) -> None:
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="#555555")
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+# --------------------------------------------------------------------------------------------- corpus
+
+def documents_per_group(documents: pd.DataFrame, group_a: str, group_b: str):
+    """Bars: documents and tokens of each compared group."""
+    fig, axes = plt.subplots(1, 2, figsize=(8, 3))
+    colors = group_colors(group_a, group_b)
+    groups = [group_a, group_b]
+    n_docs = [int((documents["group"] == g).sum()) for g in groups]
+    n_tokens = [int(documents.loc[documents["group"] == g, "n_tokens"].sum()) if "n_tokens" in documents else 0
+                for g in groups]
+    for ax, values, label in ((axes[0], n_docs, "documents"), (axes[1], n_tokens, "word tokens")):
+        ax.barh(range(2), values, color=[colors[g] for g in groups])
+        ax.set_yticks(range(2), [_side_label(group_a, "A"), _side_label(group_b, "B")])
+        ax.invert_yaxis()
+        ax.set_xlabel(f"number of {label}")
+        ax.set_title(f"{label.capitalize()} per group")
+        for i, v in enumerate(values):
+            ax.text(v, i, f" {v:,}".replace(",", "\u202f"), va="center")
+    fig.suptitle(f"Corpus compared: {group_a} (A) vs {group_b} (B)")
+    fig.tight_layout()
+    return fig
+
+
+def document_lengths(documents: pd.DataFrame, group_a: str, group_b: str, max_docs: int = 60):
+    """Horizontal bars: length in word tokens of each document, coloured by group."""
+    colors = group_colors(group_a, group_b)
+    docs = documents.sort_values(["group", "n_tokens", "doc_id"], ascending=[True, False, True], kind="mergesort")
+    docs = pd.concat([docs[docs["group"] == group_a].head(max_docs // 2),
+                      docs[docs["group"] == group_b].head(max_docs // 2)])
+    fig, ax = plt.subplots(figsize=(8, max(2.5, 0.3 * len(docs) + 1)))
+    y = np.arange(len(docs))
+    ax.barh(y, docs["n_tokens"], color=[colors.get(g, OTHER_COLORS[0]) for g in docs["group"]])
+    ax.set_yticks(y, [str(d)[:40] for d in docs["doc_id"]])
+    ax.invert_yaxis()
+    ax.set_xlabel("length (word tokens)")
+    ax.set_title(f"Document lengths: {group_a} (A, blue) vs {group_b} (B, vermillion)")
+    fig.tight_layout()
+    return fig
+
+
+def timeline(documents: pd.DataFrame, group_a: str, group_b: str):
+    """Dots on a time axis: one per dated document, one row per group; undated documents are counted."""
+    from .corpus import parse_partial_date
+
+    colors = group_colors(group_a, group_b)
+    fig, ax = plt.subplots(figsize=(8, 2.6))
+    dates = documents.get("date", pd.Series([""] * len(documents), index=documents.index))
+    parsed = [parse_partial_date(str(d)) for d in dates.fillna("")]
+    undated = {}
+    any_dated = False
+    for row, g in enumerate([group_a, group_b]):
+        mask = (documents["group"] == g).to_numpy()
+        when = [d for d, m in zip(parsed, mask) if m and d is not None and not pd.isna(d)]
+        undated[g] = int(mask.sum()) - len(when)
+        if when:
+            any_dated = True
+            ax.scatter(when, [row] * len(when), s=60, color=colors[g], alpha=0.8, zorder=3)
+    ax.set_yticks([0, 1], [f"{group_a} (A)\n{undated[group_a]} undated", f"{group_b} (B)\n{undated[group_b]} undated"])
+    ax.set_ylim(-0.6, 1.6)
+    ax.invert_yaxis()
+    ax.set_xlabel("date of the document (partial dates at the first day they cover)")
+    ax.set_title(f"When the documents were published: {group_a} vs {group_b}")
+    if not any_dated:
+        ax.text(0.5, 0.5, "no document carries a date", ha="center", va="center", transform=ax.transAxes)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------------------------- vocabulary
+
+def keyness_bars(keyness: pd.DataFrame, group_a: str, group_b: str, top_n: int = 15, term_label: str = "term"):
+    """Diverging bars of the signed log-likelihood G² of the top key terms of each side."""
+    fig, ax = plt.subplots(figsize=(8, max(3, 0.28 * 2 * top_n + 1.2)))
+    if keyness is None or keyness.empty:
+        _empty(ax, "no term reaches the minimum count")
+        ax.set_title(f"Key {term_label}s: {group_a} vs {group_b}")
+        return fig
+    pos = keyness[keyness["g2"] > 0].head(top_n)
+    neg = keyness[keyness["g2"] < 0].head(top_n)
+    rows = pd.concat([pos, neg.iloc[::-1]])
+    y = np.arange(len(rows))
+    ax.barh(y, rows["g2"], color=[GROUP_A_COLOR if v > 0 else GROUP_B_COLOR for v in rows["g2"]])
+    ax.set_yticks(y, [str(t) for t in rows["term"]])
+    ax.invert_yaxis()
+    ax.axvline(0, color="#333333", linewidth=0.8)
+    ax.set_xlabel(f"signed log-likelihood G²  (← more in {group_b} (B)   |   more in {group_a} (A) →)")
+    ax.set_title(f"Key {term_label}s: {group_a} (A) vs {group_b} (B)")
+    fig.tight_layout()
+    return fig
+
+
+def top_terms(frequencies: pd.DataFrame, group_a: str, group_b: str, top_n: int = 15):
+    """Side-by-side bars: most frequent content words of each group, per 10,000 tokens."""
+    fig, axes = plt.subplots(1, 2, figsize=(9, max(3, 0.28 * top_n + 1.2)))
+    for ax, g, color, which in ((axes[0], group_a, GROUP_A_COLOR, "A"), (axes[1], group_b, GROUP_B_COLOR, "B")):
+        sub = frequencies[frequencies["group"] == g].head(top_n)
+        if sub.empty:
+            _empty(ax, "no content word")
+        else:
+            y = np.arange(len(sub))
+            ax.barh(y, sub["per_10k"], color=color)
+            ax.set_yticks(y, [str(t) for t in sub["term"]])
+            ax.invert_yaxis()
+        ax.set_xlabel("occurrences per 10,000 word tokens")
+        ax.set_title(f"{g} ({which})")
+    fig.suptitle(f"Most frequent content words: {group_a} (A) vs {group_b} (B)")
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------------------------- frames
+
+def frame_shares(comparison: pd.DataFrame, group_a: str, group_b: str):
+    """Grouped bars: mean share of sentences carrying each frame per group, with the bootstrap interval of
+    the difference drawn in a second panel."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, max(3, 0.45 * len(comparison) + 1.3)),
+                             gridspec_kw={"width_ratios": [3, 2]})
+    if comparison is None or comparison.empty:
+        for ax in axes:
+            _empty(ax, "no frame found")
+        return fig
+    comp = comparison.reset_index(drop=True)
+    y = np.arange(len(comp))
+    h = 0.38
+    ax = axes[0]
+    ax.barh(y - h / 2, comp["share_a"] * 100, height=h, color=GROUP_A_COLOR, label=f"{group_a} (A)")
+    ax.barh(y + h / 2, comp["share_b"] * 100, height=h, color=GROUP_B_COLOR, label=f"{group_b} (B)")
+    ax.set_yticks(y, [str(f) for f in comp["frame"]])
+    ax.invert_yaxis()
+    ax.set_xlabel("mean share of a document's sentences (%)")
+    ax.set_title("Frame shares by group")
+    ax.legend(loc="lower right")
+    ax = axes[1]
+    diff = comp["diff"] * 100
+    lo = (comp["diff"] - comp["ci_low"]).clip(lower=0) * 100
+    hi = (comp["ci_high"] - comp["diff"]).clip(lower=0) * 100
+    supported = comp.get("supported", pd.Series([False] * len(comp))).fillna(False).astype(bool)
+    colors = ["#333333" if s else "#aaaaaa" for s in supported]
+    for i in range(len(comp)):
+        ax.errorbar(diff[i], y[i], xerr=[[lo[i]], [hi[i]]], fmt="o", color=colors[i], capsize=3)
+    ax.axvline(0, color="#333333", linewidth=0.8)
+    ax.set_yticks(y, [""] * len(y))
+    ax.set_ylim(axes[0].get_ylim())
+    ax.set_xlabel(f"A − B, points (95% bootstrap interval)\ngrey: the data cannot carry a difference")
+    ax.set_title("Difference A − B")
+    fig.suptitle(f"Frames: {group_a} (A) vs {group_b} (B)")
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------------------------- actors
+
+def counts_by_group(counts: pd.DataFrame, label: str, group_a: str, group_b: str, title: str, xlabel: str,
+                    top_n: int = 15):
+    """Grouped horizontal bars from a tidy table [label, group, n]."""
+    fig, ax = plt.subplots(figsize=(8, max(2.5, 0.4 * min(top_n, counts[label].nunique() if len(counts) else 1) + 1.3)))
+    if counts is None or counts.empty:
+        _empty(ax, "nothing found")
+        ax.set_title(title)
+        return fig
+    wide = counts.pivot_table(index=label, columns="group", values="n", aggfunc="sum", fill_value=0)
+    for g in (group_a, group_b):
+        if g not in wide.columns:
+            wide[g] = 0
+    wide["_total"] = wide[group_a] + wide[group_b]
+    wide = wide.reset_index().sort_values(["_total", label], ascending=[False, True], kind="mergesort").head(top_n)
+    y = np.arange(len(wide))
+    h = 0.38
+    ax.barh(y - h / 2, wide[group_a], height=h, color=GROUP_A_COLOR, label=f"{group_a} (A)")
+    ax.barh(y + h / 2, wide[group_b], height=h, color=GROUP_B_COLOR, label=f"{group_b} (B)")
+    ax.set_yticks(y, [str(v)[:40] for v in wide[label]])
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,611 @@
+"""The report runner: one command renders every page of a corpus into a folder that can be mailed around.
+
+``run_report`` validates the parameters against the corpus, computes the analysis once (in this process,
+cached on disk, see :mod:`analysis.pipeline`), writes ``tables/*.csv``, then executes the notebooks through
+papermill several at a time (one forked worker per notebook, each in its own process group with its own
+kernel), exports each to self-contained HTML with nbconvert, and writes ``index.html`` and ``run.json``.
+
+Safety of the published report:
+- everything is built in a temporary sibling folder (``.NAME-build-XXXX``) and swapped into place at the end
+  (old folder renamed away, new one renamed in, old one deleted): a failed run never touches the report
+  already published;
+- a failing cell stops the run: the other workers and their kernels are killed, the executed notebooks are
+  kept in ``OUT.partial/`` (replacing an older one) and a :class:`ReportError` names the notebook, the cell
+  and that folder; SIGINT and SIGTERM do the same (exit codes 130 and 143);
+- when the output folder cannot be written (read-only, disk full), the error says so and the complete build
+  is kept in the partial folder;
+- an unchanged corpus, parameters, code and notebooks reuse the published report ("up to date") unless
+  ``force``.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from queue import Empty
+
+from . import html as H
+from . import params as P
+from . import pipeline, provenance
+from .errors import AnalysisError, ReportError
+
+KIT_ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = KIT_ROOT / "notebooks"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_NAME = "narratives"
+NOTEBOOKS = tuple(name for name, _, _ in H.PAGES)
+KERNEL_NAME = "python3"
+SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143}
+
+
+@dataclass
+class ReportResult:
+    out: Path
+    pages: list[str]
+    up_to_date: bool = False
+    seconds: float = 0.0
+    timings: dict = field(default_factory=dict)
+    message: str = ""
+
+
+class _Interrupted(BaseException):
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+# --------------------------------------------------------------------------------------------- notebooks
+
+def resolve_notebooks(only: str | list[str] | None, available=NOTEBOOKS) -> list[str]:
+    """Notebook names selected by ``--only`` (full name, number prefix like ``03`` or a part of the name)."""
+    if not only:
+        return list(available)
+    wanted = [only] if isinstance(only, str) else list(only)
+    chosen = []
+    for w in wanted:
+        w = w.strip().removesuffix(".ipynb").removesuffix(".html")
+        hits = [n for n in available if n == w] or [n for n in available if n.startswith(w)] or \
+               [n for n in available if w and w in n]
+        if len(hits) != 1:
+            why = "no notebook matches" if not hits else f"several notebooks match ({', '.join(hits)})"
+            raise P.ParameterError("only", f"{why} {w!r}", ", ".join(available))
+        if hits[0] not in chosen:
+            chosen.append(hits[0])
+    return [n for n in available if n in chosen]
+
+
+def _worker(name: str, src: str, dst: str, html_path: str, parameters: dict, cwd: str, include_code: bool,
+            queue, log_path: str) -> None:
+    """Runs in a forked child: execute one notebook with papermill, export it to HTML, report to ``queue``."""
+    os.setpgid(0, 0)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # the kernel's chatter (warnings, shutdown messages) goes to a log, not over the progress bar
+    log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.close(log)
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    t0 = time.perf_counter()
+    try:
+        nb = pm.execute_notebook(src, dst, parameters=parameters, kernel_name=KERNEL_NAME, progress_bar=False,
+                                 log_output=False, request_save_on_cell_execute=False, cwd=cwd)
+    except PapermillExecutionError as err:
+        queue.put(("failed", name, {"cell_index": err.cell_index, "exec_count": err.exec_count,
+                                    "ename": err.ename, "evalue": str(err.evalue)[:2000]}))
+        return
+    except BaseException as err:  # kernel died, bad notebook file, ...: report it, the parent decides
+        queue.put(("error", name, f"{type(err).__name__}: {err}"[:2000]))
+        return
+    t1 = time.perf_counter()
+    try:
+        if _stable_ids(nb):
+            import nbformat
+
+            nbformat.write(nb, dst)
+        export_html(nb, html_path, include_code)
+    except BaseException as err:
+        queue.put(("error", name, f"HTML export failed: {type(err).__name__}: {err}"[:2000]))
+        return
+    queue.put(("done", name, {"execute_seconds": round(t1 - t0, 3),
+                              "export_seconds": round(time.perf_counter() - t1, 3)}))
+
+
+def _stable_ids(nb) -> bool:
+    """Papermill gives the cell it injects a random id, which the HTML shows: make it fixed so that two runs
+    give the same page. Returns True when an id was changed."""
+    changed = False
+    for i, cell in enumerate(nb.cells):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "injected-parameters" in tags and cell.get("id") != f"injected-parameters-{i}":
+            cell["id"] = f"injected-parameters-{i}"
+            changed = True
+    return changed
+
+
+_EXPORTER = None
+
+
+def export_html(nb, html_path: str | os.PathLike, include_code: bool = False) -> None:
+    """Export an executed notebook to a self-contained HTML page with the kit's template (no CDN script;
+    code cells hidden unless ``include_code``)."""
+    global _EXPORTER
+    from nbconvert import HTMLExporter
+
+    if _EXPORTER is None:
+        _EXPORTER = HTMLExporter(extra_template_basedirs=[str(TEMPLATE_DIR)], template_name=TEMPLATE_NAME)
+    exp = _EXPORTER
+    exp.exclude_input = not include_code
+    exp.exclude_input_prompt = not include_code
+    exp.exclude_output_prompt = True
+    body, _ = exp.from_notebook_node(nb, resources={"metadata": {"name": Path(html_path).stem}})
+    Path(html_path).write_text(body, encoding="utf-8", newline="\n")
+
+
+def _preload() -> None:
+    """Import papermill and build the HTML exporter once in the parent: the forked workers inherit them."""
+    global _EXPORTER
+    import papermill  # noqa: F401
+    from nbconvert import HTMLExporter
+
+    if _EXPORTER is None:
+        _EXPORTER = HTMLExporter(extra_template_basedirs=[str(TEMPLATE_DIR)], template_name=TEMPLATE_NAME)
+        _EXPORTER.template  # noqa: B018  (loads and compiles the template now)
+
+
+def _log_tail(path: Path, lines: int = 15) -> str:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    except OSError:
+        return ""
+    text = [t for t in text if "without encryption" not in t]
+    return ("\n--- last lines of the kernel log ---\n" + "\n".join(text[-lines:])) if text else ""
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (read from /proc; empty where /proc is absent)."""
+    children: dict[int, list[int]] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return []
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                stat = fh.read().decode(errors="replace")
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def _kill_tree(pid: int) -> None:
+    """Kill a worker's process group and every process below it (its kernel runs in a session of its own)."""
+    with contextlib.suppress(OSError):
+        os.killpg(pid, signal.SIGSTOP)  # freeze the worker so that it starts no kernel while we look
+    below = _descendants(pid)
+    for target in [pid, *below]:
+        for kill in (lambda t: os.killpg(t, signal.SIGKILL), lambda t: os.kill(t, signal.SIGKILL)):
+            with contextlib.suppress(OSError):
+                kill(target)
+
+
+def execute_notebooks(sources: dict[str, Path], build: Path, parameters: dict, *, jobs: int | None = None,
+                      include_code: bool = False, cwd: Path | None = None, progress: bool = True) -> dict:
+    """Execute and export ``sources`` (name -> notebook path) into ``build`` (NAME.ipynb, NAME.html), up to
+    ``jobs`` at a time, with one progress bar. Returns the timings of each notebook. On a failing cell, kills
+    the other workers and raises ReportError(notebook, cell); on SIGINT/SIGTERM raises _Interrupted."""
+    import multiprocessing
+
+    from tqdm import tqdm
+
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    _preload()
+    logs = Path(tempfile.mkdtemp(prefix="narratives-logs-"))
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    pending = list(sources)
+    running: dict[str, multiprocessing.Process] = {}
+    timings: dict[str, dict] = {}
+    started: dict[str, float] = {}
+    tqdm.monitor_interval = 0  # no monitor thread in a process that forks
+    bar = tqdm(total=len(sources), desc="notebooks", unit="nb", disable=not progress, file=sys.stderr,
+               dynamic_ncols=True, leave=True)
+    try:
+        while pending or running:
+            while pending and len(running) < jobs:
+                name = pending.pop(0)
+                proc = ctx.Process(target=_worker, name=f"report-{name}", daemon=False,
+                                   args=(name, str(sources[name]), str(build / f"{name}.ipynb"),
+                                         str(build / f"{name}.html"), parameters, str(cwd or sources[name].parent),
+                                         include_code, queue, str(logs / f"{name}.log")))
+                proc.start()
+                with contextlib.suppress(OSError):
+                    os.setpgid(proc.pid, proc.pid)
+                running[name] = proc
+                started[name] = time.perf_counter()
+            try:
+                status, name, info = queue.get(timeout=0.1)
+            except Empty:
+                for name, proc in list(running.items()):
+                    if proc.exitcode is not None:
+                        # a worker that died without a word (killed, out of memory)
+                        try:
+                            status, name, info = queue.get(timeout=1.0)
+                            break
+                        except Empty:
+                            raise ReportError(f"the worker process died (exit code {proc.exitcode})"
+                                              f"{_log_tail(logs / f'{name}.log')}", notebook=name) from None
+                else:
+                    continue
+            proc = running.pop(name)
+            proc.join(timeout=5)
+            if status == "done":
+                info["seconds"] = round(time.perf_counter() - started[name], 3)
+                timings[name] = info
+                bar.set_postfix_str(name, refresh=False)
+                bar.update(1)
+            elif status == "failed":
+                count = info["exec_count"]
+                where = f"In [{count}]" if count is not None else "a cell that did not start"
+                raise ReportError(f"{info['ename']}: {info['evalue']} (the cell {where}, cell index "
+                                  f"{info['cell_index']} of the executed notebook {name}.ipynb)",
+                                  notebook=name, cell=count if count is not None else info["cell_index"])
+            else:
+                raise ReportError(f"{info}{_log_tail(logs / f'{name}.log')}", notebook=name)
+    finally:
+        shutil.rmtree(logs, ignore_errors=True)
+        for proc in running.values():
+            _kill_tree(proc.pid)
+        for proc in running.values():
+            proc.join(timeout=5)
+        bar.close()
+        queue.close()
+    return timings
+
+
+# --------------------------------------------------------------------------------------------- folders
+
+def _sha_files(paths) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(Path(p).name.encode() + b"\0" + Path(p).read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _replace_dir(src: Path, dst: Path) -> None:
+    """Move ``src`` to ``dst``, replacing what is there: rename the old one away, rename the new one in, then
+    delete the old one. If the new one cannot be put in place, the old one is put back."""
+    old = None
+    if dst.exists() or dst.is_symlink():
+        old = dst.parent / f".{dst.name}-old-{os.getpid()}-{time.monotonic_ns()}"
+        os.rename(dst, old)
+    try:
+        os.rename(src, dst)
+    except OSError:
+        if old is not None:
+            with contextlib.suppress(OSError):
+                os.rename(old, dst)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _keep_partial(build: Path, out: Path) -> Path:
+    """Keep ``build`` as ``OUT.partial`` (replacing an older one); if that folder cannot be written either,
+    leave the build where it is and return its path."""
+    partial = out.parent / f"{out.name}.partial"
+    try:
+        _replace_dir(build, partial)
+        return partial
+    except OSError:
+        try:
+            moved = Path(tempfile.mkdtemp(prefix=f"{out.name}.partial-"))
+            shutil.rmtree(moved)
+            shutil.move(str(build), str(moved))
+            return moved
+        except OSError:
+            return build
+
+
+def _make_build_dir(out: Path) -> tuple[Path, OSError | None]:
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        build = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
+        unwritable = None
+    except OSError as err:
+        # the output's folder is not writable: build elsewhere, the publish step will say what failed
+        build = Path(tempfile.mkdtemp(prefix=f"{out.name}-build-"))
+        unwritable = err
+    umask = os.umask(0)
+    os.umask(umask)
+    build.chmod(0o777 & ~umask)  # mkdtemp makes it private; the published report is an ordinary folder
+    return build, unwritable
+
+
+def _published_run(out: Path) -> dict | None:
+    try:
+        return json.loads((out / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _is_up_to_date(out: Path, report_key: str, names: list[str]) -> bool:
+    run = _published_run(out)
+    if not run or run.get("report", {}).get("key") != report_key:
+        return False
+    expected = ["index.html", "run.json"] + [f"{n}.{ext}" for n in names for ext in ("html", "ipynb")]
+    return all((out / f).is_file() for f in expected) and (out / "tables").is_dir()
+
+
+# --------------------------------------------------------------------------------------------- main entry
+
+@contextlib.contextmanager
+def _signals_raise():
+    """SIGTERM (and SIGINT) raise _Interrupted in the main thread while a run is under way."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise _Interrupted(signum)
+
+    old = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+
+
+@contextlib.contextmanager
+def _environ(**values: str):
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _absolute(p: dict) -> dict:
+    """The parameters handed to the notebooks: file parameters as absolute paths (the kernels run in
+    notebooks/)."""
+    out = dict(p)
+    for name in ("corpus", "lexicon", "gazetteer", "stopwords"):
+        if out.get(name):
+            out[name] = str(Path(out[name]).resolve())
+    return out
+
+
+def run_report(corpus: str | os.PathLike | None = None, out: str | os.PathLike | None = None,
+               params: dict | None = None, only: str | list[str] | None = None, jobs: int | None = None,
+               force: bool = False, progress: bool = True, notebook_dir: str | os.PathLike | None = None,
+               log=None) -> ReportResult:
+    """Render the report of ``corpus`` into ``out`` (see the module docstring). Raises ParameterError,
+    CorpusError or ComparisonError before any notebook runs, ReportError when a run fails (with
+    ``exit_code`` 130/143 when interrupted by SIGINT/SIGTERM)."""
+    with _signals_raise():
+        try:
+            return _run_report(corpus, out, params, only, jobs, force, progress, notebook_dir, log)
+        except _Interrupted as sig:  # before the build folder existed: nothing to keep
+            err = ReportError(f"interrupted by {signal.Signals(sig.signum).name} before any notebook ran; "
+                              "nothing was written")
+            err.exit_code = SIGNAL_EXIT.get(sig.signum, 1)
+            raise err from None
+
+
+def _run_report(corpus, out, params, only, jobs, force, progress, notebook_dir, log) -> ReportResult:
+    log = log or (lambda msg: print(msg, file=sys.stderr))
+    t_start = time.perf_counter()
+    started = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    raw = dict(params or {})
+    if corpus is not None:
+        if "corpus" in raw and str(raw["corpus"]) != str(corpus):
+            raise P.ParameterError("corpus", f"given twice ({raw['corpus']!r} and --corpus {str(corpus)!r})")
+        raw["corpus"] = str(corpus)
+    out = Path(out or raw.get("output_dir") or Path("reports") / Path(str(raw.get("corpus", "seeds"))).stem)
+    raw["output_dir"] = str(out)
+    p = P.validate(raw)
+    nb_dir = Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR
+    available = tuple(sorted(f.stem for f in nb_dir.glob("*.ipynb"))) if notebook_dir else NOTEBOOKS
+    names = resolve_notebooks(only, available)
+    sources = {n: nb_dir / f"{n}.ipynb" for n in names}
+    for n, src in sources.items():
+        if not src.is_file():
+            raise ReportError(f"the notebook {src} is missing from the kit", notebook=n)
+
+    from .corpus import document_hashes
+
+    corpus_sha, doc_shas = document_hashes(p["corpus"])
+    key = pipeline.cache_key(p, corpus_sha)
+    report_key = hashlib.sha256(json.dumps({
+        "analysis": key, "include_code": p["include_code"], "notebooks": list(available),
+        "sources": _sha_files(nb_dir / f"{n}.ipynb" for n in available),
+        "template": _sha_files(sorted(TEMPLATE_DIR.rglob("*.*"))),
+    }, sort_keys=True).encode()).hexdigest()
+    if not force and not only and _is_up_to_date(out, report_key, names):
+        msg = f"up to date: {out} (same corpus, parameters, code and notebooks; --force renders it again)"
+        log(msg)
+        return ReportResult(out=out, pages=names, up_to_date=True, message=msg,
+                            seconds=round(time.perf_counter() - t_start, 3))
+
+    # validate against the corpus and compute once, before any notebook runs
+    t0 = time.perf_counter()
+    cache = pipeline.cache_dir().resolve()
+    with _environ(**{pipeline.CACHE_ENV: str(cache)}):
+        analysis = pipeline.analyze(p)
+    analysis_seconds = round(time.perf_counter() - t0, 3)
+    log(f"analysis: {'from the cache' if analysis.from_cache else 'computed'} in {analysis_seconds:.1f} s "
+        f"({analysis.group_a}: {int((analysis.documents['group'] == analysis.group_a).sum())} documents, "
+        f"{analysis.group_b}: {int((analysis.documents['group'] == analysis.group_b).sum())} documents)")
+
+    build, unwritable = _make_build_dir(out)
+    timings: dict = {}
+    try:
+        pipeline.write_tables(analysis, build)
+        reused = _reuse_other_pages(out, build, key, names, available) if only else []
+        kernel_env = {
+            pipeline.CACHE_ENV: str(cache),
+            "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
+            "PYTHONPATH": os.pathsep.join(x for x in (str(KIT_ROOT), os.environ.get("PYTHONPATH", "")) if x),
+            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        }
+        with _environ(**kernel_env):
+            timings = execute_notebooks(sources, build, _absolute(p), jobs=jobs, include_code=p["include_code"],
+                                        cwd=nb_dir, progress=progress)
+        pages = [n for n in available if (build / f"{n}.html").is_file()]
+        _write_index(build, analysis, p, pages, started, corpus_sha)
+        _write_run(build, p, analysis, corpus_sha, doc_shas, key, report_key, started, timings,
+                   analysis_seconds, names, reused, t_start)
+    except _Interrupted as sig:
+        partial = _keep_partial(build, out)
+        err = ReportError(f"interrupted by {signal.Signals(sig.signum).name}; the published report was not "
+                          "touched", partial_dir=str(partial))
+        err.exit_code = SIGNAL_EXIT.get(sig.signum, 1)
+        raise err from None
+    except KeyboardInterrupt:
+        partial = _keep_partial(build, out)
+        err = ReportError("interrupted (SIGINT); the published report was not touched", partial_dir=str(partial))
+        err.exit_code = 130
+        raise err from None
+    except ReportError as err:
+        partial = _keep_partial(build, out)
+        raise ReportError(err.detail + "; the published report was not touched", notebook=err.notebook,
+                          cell=err.cell, partial_dir=str(partial)) from None
+    except AnalysisError:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    except OSError as err:
+        partial = _keep_partial(build, out)
+        raise ReportError(f"cannot write the report: {err.strerror or err} ({err.filename or build})",
+                          partial_dir=str(partial)) from None
+    except BaseException:
+        _keep_partial(build, out)
+        raise
+    try:
+        if unwritable is not None:
+            raise unwritable
+        _replace_dir(build, out)
+    except OSError as err:
+        partial = _keep_partial(build, out)
+        where = err.filename or out
+        raise ReportError(f"cannot write the output folder {out} ({where}): {err.strerror or err}; the complete "
+                          "report was built but not published", partial_dir=str(partial)) from None
+    stale = out.parent / f"{out.name}.partial"
+    if stale.is_dir():
+        shutil.rmtree(stale, ignore_errors=True)
+    seconds = round(time.perf_counter() - t_start, 3)
+    msg = f"report written to {out}/index.html ({len(names)} page(s) in {seconds:.1f} s)"
+    log(msg)
+    return ReportResult(out=out, pages=names, seconds=seconds, timings=timings, message=msg)
+
+
+def _reuse_other_pages(out: Path, build: Path, key: str, names: list[str], available) -> list[str]:
+    """With --only, keep the other pages of the published report when it was made from the same analysis."""
+    run = _published_run(out)
+    if not run or run.get("analysis", {}).get("cache_key") != key:
+        return []
+    kept = []
+    for n in available:
+        if n in names:
+            continue
+        files = [out / f"{n}.html", out / f"{n}.ipynb"]
+        if all(f.is_file() for f in files):
+            for f in files:
+                shutil.copy2(f, build / f.name)
+            kept.append(n)
+    return kept
+
+
+def _write_index(build: Path, analysis, p: dict, pages: list[str], started: str, corpus_sha: str) -> None:
+    from . import findings
+
+    docs = analysis.documents
+    counts = {g: int((docs["group"] == g).sum()) for g in (analysis.group_a, analysis.group_b)}
+    try:
+        summary = findings.summary(analysis, limit=5)
+    except Exception as err:  # the summary is a courtesy: its failure is shown, not fatal
+        summary = [f"The summary could not be generated ({type(err).__name__}: {err})."]
+    titles = {name: (title, what) for name, title, what in H.PAGES}
+    page_rows = [(n, *titles.get(n, (n, ""))) for n in pages]
+    shown = {k: v for k, v in p.items() if k not in ("output_dir",)}
+    H.write_index(build / "index.html", corpus_name=Path(p["corpus"]).name, group_col=p["group_col"],
+                  group_a=analysis.group_a, group_b=analysis.group_b, doc_counts=counts,
+                  excluded=analysis.excluded_documents, pages=page_rows, summary=summary, params=shown,
+                  started=started, corpus_sha256=corpus_sha, missing=analysis.missing)
+
+
+def _write_run(build: Path, p: dict, analysis, corpus_sha: str, doc_shas: dict, key: str, report_key: str,
+               started: str, timings: dict, analysis_seconds: float, names: list[str], reused: list[str],
+               t_start: float) -> None:
+    docs = analysis.documents
+    run = {
+        "kit": {"name": "narratives-kit", "git_commit": provenance.git_commit()},
+        "started": started,
+        "parameters": p,
+        "comparison": {"group_col": p["group_col"], "group_a": analysis.group_a, "group_b": analysis.group_b,
+                       "documents": {g: int((docs["group"] == g).sum()) for g in (analysis.group_a, analysis.group_b)},
+                       "excluded_documents": analysis.excluded_documents},
+        "corpus": {"path": p["corpus"], "sha256": corpus_sha, "documents": doc_shas},
+        "analysis": {"cache_key": key, "cache_hit": analysis.from_cache, "missing": analysis.missing},
+        "report": {"key": report_key, "notebooks": names, "reused_pages": reused,
+                   "tables": sorted(f.name for f in (build / "tables").glob("*.csv"))},
+        "timings": {"analysis_seconds": analysis_seconds, "notebooks": timings,
+                    "total_seconds": round(time.perf_counter() - t_start, 3)},
+        "packages": provenance.package_versions(),
+        "python": provenance.python_info(),
+    }
+    provenance.write_json(build / "run.json", run)
+
+
+# --------------------------------------------------------------------------------------------- the floor
+
+def measure_floor(n: int = 5, jobs: int | None = None, progress: bool = False) -> float:
+    """Seconds to run ``n`` empty notebooks (a parameters cell only) through this runner: papermill + nbconvert
+    with the same workers, kernels and template. The report suite is measured against it."""
+    import nbformat
+
+    with tempfile.TemporaryDirectory(prefix="floor-") as tmp:
+        tmp = Path(tmp)
+        sources = {}
+        for i in range(n):
+            nb = nbformat.v4.new_notebook()
+            cell = nbformat.v4.new_code_cell("x = 0")
+            cell.metadata["tags"] = ["parameters"]
+            nb.cells = [cell]
+            nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+            path = tmp / f"empty_{i}.ipynb"
+            nbformat.write(nb, path)
+            sources[path.stem] = path
+        build = tmp / "build"
+        build.mkdir()
+        t0 = time.perf_counter()
+        with _environ(PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")):
+            execute_notebooks(sources, build, {"x": 1}, jobs=jobs, progress=progress)
+        return time.perf_counter() - t0

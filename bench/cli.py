@@ -1,0 +1,166 @@
+"""``python -m bench``: measure, print the table, write reports/bench/latest.json."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from . import output
+from .measure import run_repeated
+from .workloads import WORKLOADS, count_documents_in
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "us-prosecutor-press-releases" / "documents.jsonl"
+QUICK_DOCS = 300
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    ap.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="corpus file or folder (default: %(default)s)")
+    ap.add_argument("--group-col", default="group")
+    ap.add_argument("--group-a", default="kings_ny")
+    ap.add_argument("--group-b", default="orange_ca", help="a group, or 'rest'")
+    ap.add_argument("--language", default="auto")
+    ap.add_argument("--repeats", type=int, default=5, help="runs per measurement; medians are quoted")
+    ap.add_argument("--scales", default="1,4,16", help="corpus replications for the scaling table")
+    ap.add_argument("--scale-repeats", type=int, default=None,
+                    help="runs per scaling point above 1x (default: 1 for 16x and more, else --repeats)")
+    ap.add_argument("--scattertext-docs", type=int, default=0,
+                    help="run scattertext (and ours, for its ratio) on a systematic sample of this many documents "
+                         "(0 = the whole corpus)")
+    ap.add_argument("--quick", action="store_true", help=f"smoke test: a sample of {QUICK_DOCS} documents, "
+                    "scales 1,2")
+    ap.add_argument("--skip-reports", action="store_true", help="do not time the report suite")
+    ap.add_argument("--skip-baselines", default="", help="comma-separated baselines not to run")
+    ap.add_argument("--out", default=str(ROOT / "reports" / "bench"), help="folder of latest.json")
+    ap.add_argument("--timeout", type=float, default=3600, help="seconds allowed per measurement")
+    return ap.parse_args(argv)
+
+
+def machine() -> dict:
+    """CPU, cores, RAM, Python and the versions of the packages compared."""
+    import importlib.metadata as md
+    import os
+    import platform
+
+    cpu = ""
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor()
+    ram = 0.0
+    try:
+        for line in open("/proc/meminfo"):
+            if line.startswith("MemTotal:"):
+                ram = int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    versions = {}
+    for pkg in ("pandas", "numpy", "scipy", "scikit-learn", "nltk", "scattertext", "dask", "distributed",
+                "papermill", "nbconvert"):
+        try:
+            versions[pkg] = md.version(pkg)
+        except md.PackageNotFoundError:
+            versions[pkg] = "not installed"
+    return {"cpu": cpu or "unknown", "cores": os.cpu_count(), "cores_usable": len(os.sched_getaffinity(0)),
+            "ram_gb": round(ram, 1), "python": platform.python_version(), "platform": platform.platform(),
+            "packages": versions}
+
+
+def available(name: str) -> str | None:
+    """None if the baseline's package imports, else why not."""
+    import importlib
+
+    module = {"CountVectorizer": "sklearn", "NLTK": "nltk", "scattertext": "scattertext"}.get(name)
+    if module is None:
+        return None
+    try:
+        importlib.import_module(module)
+    except Exception as exc:  # a broken install is reported, not fatal
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    started = time.time()
+    corpus = str(Path(args.corpus).resolve())
+    n_total = count_documents_in(corpus)
+    scales = [int(s) for s in args.scales.split(",") if s.strip()]
+    step, limit = 1, None
+    if args.quick:
+        step, scales = max(1, n_total // QUICK_DOCS), [s for s in scales if s <= 2] or [1]
+        if 2 not in scales:
+            scales.append(2)
+        limit = QUICK_DOCS
+    base = {"path": corpus, "group_col": args.group_col, "step": step, "limit": limit}
+    common = {"group_a": args.group_a, "group_b": args.group_b, "language": args.language}
+    skip = {s.strip() for s in args.skip_baselines.split(",") if s.strip()}
+    results: dict = {"machine": machine(), "corpus": {"path": corpus, "documents_in_file": n_total, "sample_step":
+                     step, "limit": limit, "group_col": args.group_col, **common}, "repeats": args.repeats,
+                     "throughput": {}, "skipped": {}, "scaling": [], "command": "python -m bench " +
+                     " ".join(sys.argv[1:] if argv is None else argv)}
+    say = lambda msg: print(f"[bench {time.time() - started:6.0f}s] {msg}", file=sys.stderr, flush=True)
+
+    # 1. throughput, same documents for every tool (scattertext may get its own sample)
+    for name, target in WORKLOADS.items():
+        why = "skipped on request" if name in skip else available(name)
+        if why:
+            results["skipped"][name] = why
+            continue
+        src = dict(base)
+        if name == "scattertext" and args.scattertext_docs and not args.quick:
+            src.update(step=max(1, n_total // args.scattertext_docs), limit=args.scattertext_docs)
+        say(f"{name}: {args.repeats} run(s) on {'a sample' if src != base else 'the corpus'}")
+        res = run_repeated(target, args.repeats, timeout=args.timeout, corpus=src, **common)
+        res["sample"] = src != base
+        if src != base:  # ours on the very same sample, for a fair ratio
+            say("ours on the scattertext sample")
+            res["ours_same_sample"] = run_repeated(WORKLOADS["ours"], args.repeats, timeout=args.timeout,
+                                                   corpus=src, **common)
+        results["throughput"][name] = res
+
+    # 2. scaling: the corpus streamed k times (a generator over the file, doc_ids suffixed #x<k>)
+    for k in scales:
+        for name in ("ours", "CountVectorizer"):
+            if name not in results["throughput"]:
+                continue
+            if k == 1:
+                res = results["throughput"][name]
+            else:
+                reps = args.scale_repeats or (1 if k >= 16 else args.repeats)
+                say(f"scaling {name} x{k}: {reps} run(s)")
+                res = run_repeated(WORKLOADS[name], reps, timeout=args.timeout, corpus=dict(base, scale=k),
+                                   **common)
+            results["scaling"].append({"tool": name, "scale": k, "documents": res["documents"],
+                                       "tokens": res["tokens"], "vocabulary": res["vocabulary"],
+                                       "seconds": res["seconds"], "repeats": res["repeats"],
+                                       "peak_rss_mb": res["peak_rss_mb"], "base_rss_mb": res["base_rss_mb"]})
+
+    # 3. the report suite against its floor
+    if not args.skip_reports:
+        from .reports import measure_reports
+
+        say(f"report suite vs floor: {args.repeats} run(s) each")
+        try:
+            results["reports"] = measure_reports(args.repeats)
+        except Exception as exc:  # the throughput figures stay useful; say why the report part is missing
+            results["reports"] = {"error": f"{type(exc).__name__}: {exc}"}
+
+    results["elapsed_seconds"] = round(time.time() - started, 1)
+    text = output.render(results)
+    print(text)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(output.jsonable(results), indent=2, sort_keys=True) + "\n",
+                                     encoding="utf-8")
+    (out / "latest.txt").write_text(text + "\n", encoding="utf-8")
+    say(f"written {out / 'latest.json'}")
+    return 0
+
+

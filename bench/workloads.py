@@ -1,0 +1,278 @@
+"""The measured work: read the corpus, tokenize, count per group, build the keyness table.
+
+One function per tool, each run in its own child process by :mod:`bench.measure`. Every tool reads the same
+documents through :func:`analysis.corpus.iter_documents` (same texts, same normalization), counts the same
+token pattern where the tool allows it (:func:`token_pattern`), and hands its counts to the same
+:func:`analysis.keyness.keyness`, so the tools differ only in how they tokenize and count.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+SUFFIX = "#x"  # replicate k > 0 of a document gets doc_id + "#x<k>"
+
+
+def prepare(func_name: str) -> None:
+    """Import what a workload needs before the clock starts (imports are not what we compare)."""
+    import pandas  # noqa: F401
+
+    import analysis.corpus  # noqa: F401
+    import analysis.keyness  # noqa: F401
+
+    if func_name == "run_ours":
+        import analysis.counts  # noqa: F401
+    elif func_name == "run_countvectorizer":
+        import sklearn.feature_extraction.text  # noqa: F401
+    elif func_name == "run_nltk":
+        import nltk.probability  # noqa: F401
+        import nltk.tokenize  # noqa: F401
+    elif func_name == "run_scattertext":
+        import scattertext  # noqa: F401
+    token_pattern()
+
+
+# --- the documents -----------------------------------------------------------------------------------------
+
+def documents(path: str, group_col: str = "group", scale: int = 1, step: int = 1,
+              limit: int | None = None) -> Iterator[dict]:
+    """Stream the corpus ``scale`` times over (a generator over the file, nothing held in memory).
+
+    ``step`` > 1 keeps every ``step``-th document (a systematic sample: groups keep their proportions in a
+    file sorted by group), ``limit`` stops after that many documents of one pass. Replicate k > 0 of a document
+    has ``doc_id`` suffixed with ``#x<k>`` so that ids stay unique.
+    """
+    from analysis.corpus import iter_documents
+
+    for k in range(scale):
+        kept = 0
+        for i, rec in enumerate(iter_documents(path)):
+            if i % step:
+                continue
+            if limit is not None and kept >= limit:
+                break
+            kept += 1
+            out = {"doc_id": rec["doc_id"] + (f"{SUFFIX}{k}" if k else ""), "group": rec.get(group_col, ""),
+                   "text": rec["text"]}
+            if "language" in rec:
+                out["language"] = rec["language"]
+            yield out
+
+
+# --- the token pattern -------------------------------------------------------------------------------------
+
+def _non_capturing(pattern: str) -> str:
+    """The same regex with every group made non-capturing (``re.findall`` then returns whole matches, as
+    CountVectorizer and NLTK's RegexpTokenizer need)."""
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            if c == "]":
+                in_class = False
+        elif c == "[":
+            in_class = True
+            out.append(c)
+            i += 1
+            if i < len(pattern) and pattern[i] == "^":
+                out.append("^")
+                i += 1
+            if i < len(pattern) and pattern[i] == "]":
+                out.append("]")
+                i += 1
+            continue
+        elif c == "(":
+            if pattern.startswith("(?P<", i):
+                out.append("(?:")
+                i = pattern.index(">", i) + 1
+                continue
+            if not pattern.startswith("(?", i):
+                out.append("(?:")
+                i += 1
+                continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def token_pattern() -> str:
+    """Our counted-token regex (every token kind but punctuation), with non-capturing groups only.
+
+    Taken from :mod:`analysis.tokens` so that the baselines count exactly what we count.
+    """
+    from analysis import tokens
+
+    pattern = getattr(tokens, "COUNTED_PATTERN", None) or getattr(tokens, "TOKEN_PATTERN")
+    if hasattr(pattern, "pattern"):
+        pattern = pattern.pattern
+    return _non_capturing(pattern)
+
+
+def normalize_token(tok: str) -> str:
+    """What our tokenizer does to a token's surface: lowercase, typographic apostrophe to ASCII."""
+    return tok.lower().replace("\u2019", "'")
+
+
+# --- shared tail: counts -> frequency table -> keyness ------------------------------------------------------
+
+def frequency_table(term_counts: dict[str, Counter], doc_counts: dict[str, Counter],
+                    n_docs: dict[str, int]):
+    """A baseline's counts as the kit's frequency table (group, term, count, per_10k, docs, n_docs, total)."""
+    import pandas as pd
+
+    rows = []
+    for group in sorted(term_counts):
+        counts = term_counts[group]
+        total = sum(counts.values())
+        for term, count in counts.items():
+            rows.append((group, term, count, doc_counts[group][term], n_docs[group], total))
+    frame = pd.DataFrame(rows, columns=["group", "term", "count", "docs", "n_docs", "total"])
+    frame.insert(3, "per_10k", frame["count"] * 10_000 / frame["total"])
+    return frame.sort_values(["group", "count", "term"], ascending=[True, False, True], kind="stable",
+                             ignore_index=True)
+
+
+def _finish(freqs, group_a: str, group_b: str, n_docs: int, verify: bool) -> dict:
+    """Keyness on ``freqs``; the figures every workload reports (and its counts when verifying)."""
+    from analysis.keyness import keyness
+
+    table = keyness(freqs, group_a, group_b)
+    totals = freqs.groupby("group", sort=True)["total"].first()
+    out = {"documents": n_docs, "tokens": int(totals.sum()), "keyness_rows": len(table),
+           "vocabulary": int(freqs["term"].nunique()), "group_totals": {g: int(t) for g, t in totals.items()}}
+    if verify:
+        out["counts"] = {(g, t): int(c) for g, t, c in zip(freqs["group"], freqs["term"], freqs["count"])}
+        out["docs"] = {(g, t): int(c) for g, t, c in zip(freqs["group"], freqs["term"], freqs["docs"])}
+        out["top_keyness"] = list(table["term"].head(20))
+    return out
+
+
+# --- the workloads -----------------------------------------------------------------------------------------
+
+def run_ours(corpus: dict, group_a: str, group_b: str, language: str = "auto", verify: bool = False) -> dict:
+    """Our pipeline: iter_documents -> counts.count_documents (streaming) -> keyness."""
+    from analysis.counts import count_documents
+
+    seen = [0]
+
+    def counted():
+        for rec in documents(**corpus):
+            seen[0] += 1
+            yield rec
+
+    freqs = count_documents(counted(), group_col="group", language=language)
+    return _finish(freqs, group_a, group_b, seen[0], verify)
+
+
+def run_countvectorizer(corpus: dict, group_a: str, group_b: str, language: str = "auto",
+                        verify: bool = False) -> dict:
+    """scikit-learn: CountVectorizer(token_pattern=ours, lowercase=True).fit_transform over the documents,
+    then rows summed per group (a group-indicator matrix times the document-term matrix)."""
+    import numpy as np
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    groups: list[str] = []
+
+    def texts():
+        for rec in documents(**corpus):
+            groups.append(rec["group"])
+            yield rec["text"].replace("\u2019", "'")  # our apostrophe normalization, as its preprocessing
+
+    vec = CountVectorizer(token_pattern=token_pattern(), lowercase=True, dtype=np.int64)
+    matrix = vec.fit_transform(texts())
+    names, codes = np.unique(np.asarray(groups, dtype=object), return_inverse=True)
+    indicator = sp.csr_matrix((np.ones(len(groups), dtype=np.int64), (codes, np.arange(len(groups)))),
+                              shape=(len(names), len(groups)))
+    per_group = (indicator @ matrix).tocsr()
+    present = matrix.copy()
+    present.data[:] = 1
+    docs_group = (indicator @ present).tocsr()
+    per_group.sort_indices()
+    docs_group.sort_indices()  # same sparsity structure as per_group: a term is counted iff it is in a document
+    vocab = vec.get_feature_names_out()
+    term_counts, doc_counts = {}, {}
+    for r, g in enumerate(names):
+        lo, hi = per_group.indptr[r], per_group.indptr[r + 1]
+        terms = vocab[per_group.indices[lo:hi]].tolist()
+        term_counts[str(g)] = Counter(dict(zip(terms, per_group.data[lo:hi].tolist())))
+        doc_counts[str(g)] = Counter(dict(zip(terms, docs_group.data[lo:hi].tolist())))
+    n_docs = {str(g): int(n) for g, n in zip(names, np.bincount(codes))}
+    return _finish(frequency_table(term_counts, doc_counts, n_docs), group_a, group_b, len(groups), verify)
+
+
+def run_nltk(corpus: dict, group_a: str, group_b: str, language: str = "auto", verify: bool = False) -> dict:
+    """NLTK: RegexpTokenizer(ours) on each document, tokens lowercased, FreqDist per group (and a FreqDist of
+    the document's distinct terms for document frequencies)."""
+    from nltk.probability import FreqDist
+    from nltk.tokenize import RegexpTokenizer
+
+    tokenizer = RegexpTokenizer(token_pattern())
+    term_counts: dict[str, FreqDist] = {}
+    doc_counts: dict[str, FreqDist] = {}
+    n_docs: Counter = Counter()
+    for rec in documents(**corpus):
+        group = rec["group"]
+        toks = [normalize_token(t) for t in tokenizer.tokenize(rec["text"])]
+        if group not in term_counts:
+            term_counts[group], doc_counts[group] = FreqDist(), FreqDist()
+        term_counts[group].update(toks)
+        doc_counts[group].update(set(toks))
+        n_docs[group] += 1
+    return _finish(frequency_table(term_counts, doc_counts, n_docs), group_a, group_b, sum(n_docs.values()),
+                   verify)
+
+
+def run_scattertext(corpus: dict, group_a: str, group_b: str, language: str = "auto",
+                    verify: bool = False) -> dict:
+    """scattertext: CorpusFromPandas(nlp=whitespace_nlp_with_sentences, unigram features).build(), then
+    get_term_freq_df() and the document frequencies of its term-document matrix -> the same keyness.
+
+    scattertext tokenizes with its own splitter (it takes no token pattern), so its counts differ a little
+    from ours; the comparison is of throughput.
+    """
+    import numpy as np
+    import pandas as pd
+    import scattertext as st
+
+    frame = pd.DataFrame(list(documents(**corpus)))
+    feats = st.UnigramsFromSpacyDoc() if hasattr(st, "UnigramsFromSpacyDoc") else st.FeatsFromSpacyDoc()
+    built = st.CorpusFromPandas(frame, category_col="group", text_col="text",
+                                nlp=st.whitespace_nlp_with_sentences, feats_from_spacy_doc=feats).build()
+    tf = built.get_term_freq_df()
+    matrix = built.get_term_doc_mat().tocsc()
+    cats = np.asarray(built.get_category_names_by_row())
+    terms = built.get_terms()
+    term_counts, doc_counts = {}, {}
+    n_docs = {str(g): int((cats == g).sum()) for g in np.unique(cats)}
+    for g in n_docs:
+        rows = matrix[np.flatnonzero(cats == g)]
+        present = np.asarray((rows > 0).sum(axis=0)).ravel()
+        col = tf[f"{g} freq"]
+        term_counts[g] = Counter({t: int(c) for t, c in col.items() if c})
+        doc_counts[g] = Counter({terms[i]: int(present[i]) for i in np.flatnonzero(present)})
+    return _finish(frequency_table(term_counts, doc_counts, n_docs), group_a, group_b, len(frame), verify)
+
+
+WORKLOADS = {
+    "ours": "bench.workloads:run_ours",
+    "CountVectorizer": "bench.workloads:run_countvectorizer",
+    "NLTK": "bench.workloads:run_nltk",
+    "scattertext": "bench.workloads:run_scattertext",
+}
+
+
+def count_documents_in(path: str) -> int:
+    """Documents of a corpus (one pass, streaming)."""
+    from analysis.corpus import detect_format, iter_documents
+
+    if detect_format(path).kind == "jsonl":
+        with open(path, "rb") as fh:
+            return sum(1 for line in fh if line.strip())
+    return sum(1 for _ in iter_documents(path))
+
+

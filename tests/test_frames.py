@@ -1,0 +1,162 @@
+"""Frames: lexicon, sentences evoking each frame, per-document shares and the group comparison."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.errors import AnalysisError, ComparisonError, ParameterError
+from analysis.frames import (COMPARE_COLUMNS, SENTENCE_COLUMNS, SHARE_COLUMNS, compare_frames, frame_sentences,
+                             frame_shares, load_frames)
+from analysis.sentences import split_sentences
+
+ISSUE_FRAMES = {"enforcement", "health", "technology", "commerce", "youth", "police_means", "organized_crime",
+                "law_procedure"}
+
+
+def docs(*texts, groups=None) -> pd.DataFrame:
+    groups = groups or ["g"] * len(texts)
+    return pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "group": groups, "text": list(texts)})
+
+
+def test_shipped_lexicon_has_the_frames_of_the_issue():
+    lex = load_frames()
+    assert ISSUE_FRAMES <= set(lex["frame"])
+    assert all(lex["definition"].str.len() > 20) and all(lex["label"].str.len() > 0)
+
+
+@pytest.mark.parametrize("sentence,frame", [
+    ("Ils planifient des ventes flash et distribuent des cartes de fidélité.", "commerce"),
+    ("Un menu avec tous les prix et la livraison à domicile.", "commerce"),
+    ("Le principal frein, c'est le manque d'effectifs sur le terrain.", "police_means"),
+    ("Des moyens limités pour la police.", "police_means"),
+    ("Il faut constater un flagrant délit de vente.", "law_procedure"),
+    ("Le renforcement des enquêtes sous pseudonyme sur internet.", "law_procedure"),
+    ("La saisie des véhicules impliqués.", "law_procedure"),
+    ("Plus de 3337 arrestations et des saisies record.", "enforcement"),
+    ("193 millions de doses mortelles de fentanyl.", "health"),
+    ("Les cartels de Sinaloa et de Jalisco.", "organized_crime"),
+    ("Un enfant de douze ans peut se retrouver confronté à ces propositions.", "youth"),
+    ("Les messageries cryptées comme WhatsApp ou Telegram.", "technology"),
+    ("Social media platforms and encrypted apps.", "technology"),
+    ("Lethal doses and overdose deaths.", "health"),
+])
+def test_each_frame_is_evoked_by_its_terms(sentence, frame):
+    hits = frame_sentences(docs(sentence))
+    assert frame in set(hits["frame"]), hits
+
+
+def test_frame_sentences_table():
+    d = docs("Les cartels livrent. Rien ici.\nUn menu de prix.")
+    hits = frame_sentences(d)
+    assert list(hits.columns) == SENTENCE_COLUMNS
+    sents = split_sentences(d)
+    for rec in hits.itertuples():
+        assert sents.loc[sents["sentence_id"] == rec.sentence_id, "sentence"].item() == rec.sentence
+    commerce = hits[hits["frame"] == "commerce"]
+    assert commerce["sentence_id"].tolist() == [0, 2]
+    assert commerce["term"].tolist() == ["livrent", "menu; prix"]
+
+
+def test_shares_are_fractions_of_sentences():
+    d = docs("Un menu. Une livraison. Rien du tout. Il pleut.", "Les cartels. Le menu.")
+    s = frame_shares(d)
+    assert list(s.columns) == SHARE_COLUMNS
+    assert len(s) == 2 * len(load_frames())  # zeros included
+    c = s[s["frame"] == "commerce"].set_index("doc_id")
+    assert c.loc["d0", "n_sentences"] == 4 and c.loc["d0", "n_frame_sentences"] == 2
+    assert c.loc["d0", "share"] == pytest.approx(0.5)
+    assert c.loc["d1", "share"] == pytest.approx(0.5)
+    assert s.loc[(s["doc_id"] == "d1") & (s["frame"] == "organized_crime"), "share"].item() == pytest.approx(0.5)
+
+
+def test_user_adds_a_frame_term_by_editing_a_file(tmp_path):
+    path = tmp_path / "frames.yaml"
+    path.write_text("- id: weather\n  label: Weather\n  definition: rain and sun\n  terms: [pluie, ensoleill*]\n"
+                    "  patterns: ['\\bgr[êe]le\\b']\n", encoding="utf-8")
+    hits = frame_sentences(docs("Il y a de la pluie. Temps ensoleillé. La grêle tombe. Rien."), lexicon=path)
+    assert hits["sentence_id"].tolist() == [0, 1, 2] and set(hits["frame"]) == {"weather"}
+
+
+@pytest.mark.parametrize("content,message", [
+    ("- id: a\n  terms: []\n", "terms"),
+    ("- id: bad id\n  terms: [x]\n", "'id'"),
+    ("- id: a\n  terms: [x]\n- id: a\n  terms: [y]\n", "duplicate"),
+    ("- id: a\n  patterns: ['(']\n", "bad pattern"),
+    ("{}\n", "list of frames"),
+])
+def test_bad_lexicon_names_file_and_frame(tmp_path, content, message):
+    path = tmp_path / "lex.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(AnalysisError, match=message) as info:
+        load_frames(path)
+    assert "lex.yaml" in str(info.value)
+
+
+def test_missing_lexicon_is_a_parameter_error(tmp_path):
+    with pytest.raises(ParameterError, match="lexicon"):
+        frame_shares(docs("x"), lexicon=tmp_path / "none.yaml")
+
+
+# --- comparison ----------------------------------------------------------------------------------------------
+
+def test_seeds_two_against_three_documents_support_nothing(seed_docs):
+    shares = frame_shares(seed_docs)
+    cmp = compare_frames(shares, "us_federal", "fr_policing")
+    print("\n" + cmp.round(3).to_string())
+    assert list(cmp.columns) == COMPARE_COLUMNS
+    assert (cmp["n_docs_a"] == 2).all() and (cmp["n_docs_b"] == 3).all()
+    assert np.allclose(cmp["p_min"], 0.1)  # 10 ways to split 5 documents into 2 + 3
+    assert (cmp["p_perm"] >= 0.1 - 1e-12).all()
+    assert not cmp["supported"].any()
+    # the measured differences are still reported, with their intervals
+    row = cmp.set_index("frame").loc["enforcement"]
+    assert row["share_a"] > row["share_b"] and row["ci_low"] <= row["diff"] <= row["ci_high"]
+
+
+def _synthetic(n: int, rng) -> pd.DataFrame:
+    texts, groups = [], []
+    for i in range(n):
+        for g, word in (("a", "Les cartels saisis."), ("b", "Un menu livré.")):
+            k = int(rng.integers(4, 8))
+            texts.append(" ".join([word] * k + ["Il pleut."] * int(rng.integers(2, 5))))
+            groups.append(g)
+    return pd.DataFrame({"doc_id": [f"d{i:02d}" for i in range(len(texts))], "group": groups, "text": texts})
+
+
+def test_a_clear_difference_over_many_documents_is_supported():
+    d = _synthetic(8, np.random.default_rng(1))
+    cmp = compare_frames(frame_shares(d), "a", "b", n_boot=500).set_index("frame")
+    assert cmp.loc["organized_crime", "supported"] and cmp.loc["commerce", "supported"]
+    assert cmp.loc["organized_crime", "p_perm"] < 0.01 and cmp.loc["organized_crime", "ci_low"] > 0
+    assert not cmp.loc["youth", "supported"]  # no difference where both are zero
+
+
+def test_comparison_is_reproducible_and_seeded():
+    d = _synthetic(6, np.random.default_rng(2))
+    s = frame_shares(d)
+    a = compare_frames(s, "a", "rest", n_boot=300, seed=7)
+    b = compare_frames(s, "a", "rest", n_boot=300, seed=7)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_exact_permutation_p_value():
+    shares = pd.DataFrame({"doc_id": ["a1", "a2", "b1", "b2", "b3"], "group": ["A", "A", "B", "B", "B"],
+                           "frame": ["f"] * 5, "share": [0.9, 0.8, 0.1, 0.2, 0.3]})
+    row = compare_frames(shares, "A", "B", n_boot=200).iloc[0]
+    assert row["p_perm"] == pytest.approx(0.1)  # the observed split is the most extreme of 10
+    assert row["diff"] == pytest.approx(0.85 - 0.2)
+    assert not row["supported"]
+
+
+@pytest.mark.parametrize("a,b,message", [("x", "rest", "no documents"), ("A", "A", "itself"),
+                                         ("A", "zzz", "no documents")])
+def test_impossible_comparisons(a, b, message):
+    shares = pd.DataFrame({"doc_id": ["1", "2"], "group": ["A", "B"], "frame": ["f", "f"], "share": [0.1, 0.2]})
+    with pytest.raises(ComparisonError, match=message):
+        compare_frames(shares, a, b)
+
+
+def test_one_document_per_group_is_never_supported():
+    shares = pd.DataFrame({"doc_id": ["1", "2"], "group": ["A", "B"], "frame": ["f", "f"], "share": [0.9, 0.0]})
+    assert not compare_frames(shares, "A", "B", n_boot=100).iloc[0]["supported"]

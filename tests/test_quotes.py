@@ -1,0 +1,204 @@
+"""Voices: quotations, speakers, roles and kinds of voice, on the seeds and on traps."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.errors import AnalysisError
+from analysis.quotes import QUOTE_COLUMNS, find_quotes, load_voices, voice_kind
+from fixtures.annotations.scoring import annotations, fmt, norm, prf, same_speaker
+
+OFFICIAL_KINDS = {"official", "police", "prosecutor", "union"}
+
+
+def quotes(text: str) -> pd.DataFrame:
+    return find_quotes(pd.DataFrame({"doc_id": ["d"], "group": ["g"], "text": [text]}))
+
+
+def one(text: str) -> pd.Series:
+    q = quotes(text)
+    assert len(q) == 1, f"expected one quote in {text!r}, got:\n{q[['speaker', 'quote']]}"
+    return q.iloc[0]
+
+
+@pytest.fixture(scope="module")
+def seed_quotes(seed_docs):
+    return find_quotes(seed_docs)
+
+
+def _match(gold: pd.DataFrame, found: pd.DataFrame) -> list[tuple[pd.Series, pd.Series | None]]:
+    """Pair each annotated quote with the extracted quote of its document that starts with its first words."""
+    pairs, used = [], set()
+    for g in gold.itertuples():
+        hit = None
+        for i, f in found[found["doc_id"] == g.doc_id].iterrows():
+            if i not in used and norm(f["quote"]).startswith(norm(g.quote_start)):
+                hit = f
+                used.add(i)
+                break
+        pairs.append((g, hit))
+    return pairs
+
+
+def test_seed_quotes_precision_recall_and_speakers(seed_quotes):
+    gold = annotations("quotes")
+    pairs = _match(gold, seed_quotes)
+    tp = sum(1 for _, f in pairs if f is not None)
+    score = prf(list(range(len(gold))), list(range(tp)) + [f"x{i}" for i in range(len(seed_quotes) - tp)])
+    right = [(g, f) for g, f in pairs if f is not None and same_speaker(g.speaker, f["speaker"])]
+    kind = [(g, f) for g, f in pairs if f is not None and g.voice_kind == f["voice_kind"]]
+    print("\n" + fmt("quotes (doc_id + first words)", score)
+          + f"\nspeaker right for {len(right)}/{len(gold)} annotated quotes ({len(right) / len(gold):.3f}); "
+          f"voice_kind right for {len(kind)}/{len(gold)} ({len(kind) / len(gold):.3f})")
+    assert score["recall"] >= 0.9 and score["precision"] >= 0.9, fmt("quotes", score)
+    wrong = [(g.doc_id, g.quote_start, g.speaker, None if f is None else f["speaker"]) for g, f in pairs
+             if g.voice_kind in OFFICIAL_KINDS and (f is None or not same_speaker(g.speaker, f["speaker"]))]
+    assert not wrong, f"official voices not identified with the right name: {wrong}"
+    assert len(right) / len(gold) >= 0.9
+
+
+def test_every_quoted_official_is_named(seed_quotes):
+    expected = {
+        "us_dea_last_mile": {"Anne Milgram"},
+        "us_dhs_artemis": {"Alexander N. Mayorkas", "Troy A. Miller"},
+        "fr_lyon_snapchat": {"Thibaut Fontaine", "David Charmatz", "Gérald Darmanin"},
+        "fr_toulouse_reseaux": {"David Porte"},
+        "fr_darmanin_cyberpatrouilles": {"Gérald Darmanin"},
+    }
+    for doc_id, names in expected.items():
+        speakers = set(seed_quotes.loc[seed_quotes["doc_id"] == doc_id, "speaker"])
+        assert names <= speakers, (doc_id, names - speakers)
+    kinds = dict(zip(seed_quotes["speaker"], seed_quotes["voice_kind"]))
+    assert kinds["Anne Milgram"] == kinds["Alexander N. Mayorkas"] == kinds["Troy A. Miller"] == "official"
+    assert kinds["Gérald Darmanin"] == "official"
+    assert kinds["Thibaut Fontaine"] == "police"
+    assert kinds["David Charmatz"] == "prosecutor"
+    assert kinds["David Porte"] == "union"
+    assert kinds["Steve Bonet"] == "company/expert"
+
+
+def test_table_shape(seed_docs, seed_quotes):
+    assert list(seed_quotes.columns) == QUOTE_COLUMNS
+    assert set(seed_quotes["voice_kind"]) <= {"official", "police", "prosecutor", "union", "company/expert",
+                                              "user/witness", "unknown"}
+    texts = dict(zip(seed_docs["doc_id"], seed_docs["text"]))
+    for rec in seed_quotes.itertuples():
+        assert texts[rec.doc_id][rec.start] in "«“\""
+
+
+# --- scare quotes and names ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "y compris les dirigeants du cartel connus sous le nom de «Chapitos».",
+    "Nous avons fait appel au compte. Il nous a envoyé le \"menu\" de ce qui pouvait être proposé.",
+    "les forces de l’ordre doivent renforcer leur « veille numérique » par la mise en place de ces « cyberpatrouilles ».",
+    "dans le cadre des opérations « place nette », le trafic continue.",
+    "livré par ce réseau baptisé « Ubershit ».",
+])
+def test_scare_quotes_and_names_are_not_quotations(text):
+    assert quotes(text).empty
+
+
+def test_short_quote_counts_when_a_speech_verb_attributes_it():
+    q = one('Cependant, les dealers "sont intelligents", selon Thibaut Fontaine.')
+    assert (q["quote"], q["speaker"]) == ("sont intelligents", "Thibaut Fontaine")
+
+
+# --- speakers ------------------------------------------------------------------------------------------------
+
+def test_quote_without_speaker():
+    q = one("Le marché change. « Il y a beaucoup d'obstacles à un résultat extrêmement faible. »")
+    assert q["speaker"] == "" and q["voice_kind"] == "unknown"
+
+
+def test_missing_space_after_declare():
+    q = one('"Nous avons saisi plus de 5 000 livres de précurseurs chimiques", a déclaréSecrétaire à la '
+            'Sécurité intérieure Alexander N. Mayorkas . La suite.')
+    assert q["speaker"] == "Alexander N. Mayorkas" and q["voice_kind"] == "official"
+
+
+def test_name_then_role_after_the_quote():
+    q = one("« Ce n’est pas compliqué si nous intervenons », explique David Porte, le secrétaire général de la "
+            "Fédération professionnelle indépendante de la police (FPIP), le plus ancien syndicat de la profession.")
+    assert q["speaker"] == "David Porte"
+    assert "secrétaire général" in q["role"]
+    assert q["voice_kind"] == "union"  # a union official, not "official" nor "police"
+
+
+def test_prosecutor_and_police():
+    q = one('"C\'est la première fois", explique David Charmatz, procureur, qui précise que les enquêtes sont rares.')
+    assert (q["speaker"], q["voice_kind"]) == ("David Charmatz", "prosecutor")
+    q = one('"Nous surveillons les prix" selon le commissaire Thibaut Fontaine.')
+    assert (q["speaker"], q["voice_kind"]) == ("Thibaut Fontaine", "police")
+
+
+def test_pronoun_and_role_resolve_to_the_last_compatible_named_speaker():
+    text = ("« Les services sont débordés », souligne David Porte, représentant syndical de la FPIP.\n"
+            "« Sur Twitter, cela peut atteindre 10 % des publications », explique Steve Bonet, directeur chez Atchik.\n"
+            "« C'est clairement du e-commerce », ajoute-t-il.\n"
+            "« Un enfant peut se retrouver confronté à ce genre de propositions » alerte le représentant syndical.")
+    q = quotes(text)
+    assert q["speaker"].tolist() == ["David Porte", "Steve Bonet", "Steve Bonet", "David Porte"]
+    assert q["voice_kind"].tolist() == ["union", "company/expert", "company/expert", "union"]
+
+
+def test_speaker_before_the_verb_after_the_quote():
+    q = one("« Sous l’influence des évolutions technologiques », le ministre de l’Intérieur Gérald Darmanin a "
+            "demandé aux préfets de prendre de nouvelles mesures.")
+    assert q["speaker"] == "Gérald Darmanin" and q["voice_kind"] == "official"
+    assert "ministre" in q["role"]
+
+
+def test_incise_inside_an_unclosed_quote():
+    q = one('"C\'est extrêmement facile, dit Florian, qui se sert de Snapchat pour commander du\ncannabis.')
+    assert q["speaker"] == "Florian" and q["quote"] == "C'est extrêmement facile"
+    assert q["voice_kind"] == "user/witness"
+
+
+def test_unclosed_quote_runs_to_the_end_of_its_paragraph():
+    text = ("«Ce qui est alarmant, c'est cela, a déclaré l'administratrice Anne Milgram. Les cartels utilisent "
+            "les médias sociaux.\n\nAFP\n\n«Lorsque leur produit tue des Américains, ils recommencent.»")
+    q = quotes(text)
+    assert len(q) == 2
+    assert q.iloc[0]["quote"].endswith("utilisent les médias sociaux")
+    assert "AFP" not in q.iloc[0]["quote"]
+    assert q["speaker"].tolist() == ["Anne Milgram", "Anne Milgram"]
+
+
+def test_nested_quotes_stay_inside():
+    q = one('" Le plus souvent, ils utilisent des articles similaires à "uber" ou à d\'autres services de livraison."')
+    assert "uber" in q["quote"] and q["quote"].endswith("services de livraison")
+    q = one("« La ’voiture numérique et cyber’ de l’État doit rouler plus vite », conclut d’ailleurs le ministre.")
+    assert q["quote"].startswith("La ’voiture numérique")
+
+
+def test_curly_quotes_and_english_attribution():
+    q = one("“When their product kills Americans, they simply try to victimize others,” said Administrator "
+            "Anne Milgram.")
+    assert q["speaker"] == "Anne Milgram" and q["voice_kind"] == "official"
+
+
+def test_institution_as_speaker():
+    q = one("Les saisies «équivalent à près de 193 millions de doses mortelles», selon la DEA.")
+    assert q["speaker"] == "DEA" and q["voice_kind"] == "official"
+
+
+# --- voices data file --------------------------------------------------------------------------------------
+
+def test_voice_rules_are_ordered():
+    assert voice_kind("David Porte", "secrétaire général de la FPIP, syndicat de police") == "union"
+    assert voice_kind("Troy A. Miller", "haut fonctionnaire du CBP exerçant les fonctions de commissaire") == "official"
+    assert voice_kind("X", "commissaire divisionnaire") == "police"
+    assert voice_kind("", "") == "unknown"
+
+
+def test_user_voices_file(tmp_path):
+    path = tmp_path / "voices.yaml"
+    path.write_text("- voice_kind: company/expert\n  patterns: ['Atchik']\n", encoding="utf-8")
+    q = find_quotes(pd.DataFrame({"doc_id": ["d"], "text": ["« Les comptes sont nombreux », explique Steve Bonet, "
+                                                           "chargé de com chez Atchik."]}), voices=path)
+    assert q.iloc[0]["voice_kind"] == "company/expert"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- voice_kind: alien\n  patterns: ['x']\n", encoding="utf-8")
+    with pytest.raises(AnalysisError, match="rule 1"):
+        load_voices(bad)
