@@ -103,6 +103,12 @@ def normalize_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def _meta(value):
+    """A metadata cell as loaded: surrounding spaces dropped and NFC, so that a group typed with a combining
+    accent matches the same group typed with a precomposed one."""
+    return unicodedata.normalize("NFC", value.strip()) if isinstance(value, str) else value
+
+
 def _check_inside(root: Path, rel: str, file: str, line: int) -> Path:
     """Resolve a manifest ``path`` and refuse anything that leaves the corpus folder."""
     if not rel or not rel.strip():
@@ -110,9 +116,14 @@ def _check_inside(root: Path, rel: str, file: str, line: int) -> Path:
     if os.path.isabs(rel) or re.match(r"^[A-Za-z]:[\\/]", rel):
         raise CorpusError(Problem(file, line, f"absolute path {rel!r}: paths must be relative to the corpus folder",
                                   "path"))
+    if "\x00" in rel:
+        raise CorpusError(Problem(file, line, f"the path {rel!r} holds a NUL character", "path"))
     target = root / rel
     real_root = root.resolve()
-    real = target.resolve()
+    try:
+        real = target.resolve()
+    except (OSError, RuntimeError) as exc:  # a loop of symbolic links, a path too long...
+        raise CorpusError(Problem(file, line, f"cannot follow the path {rel!r}: {exc}", "path")) from None
     if real != real_root and real_root not in real.parents:
         lexical = Path(os.path.normpath(os.path.abspath(target)))
         inside = lexical == Path(os.path.abspath(root)) or Path(os.path.abspath(root)) in lexical.parents
@@ -147,7 +158,7 @@ def _validate_rows(rows: list[dict], file: str, lines: list[int], required: tupl
             g = row.get(group_col)
             if g is None or not str(g).strip():
                 problems.append(Problem(file, line, f"empty {group_col}: every document needs a group", group_col))
-            elif groups is not None and str(g).strip() not in groups:
+            elif groups is not None and _meta(str(g)) not in {_meta(x) for x in groups}:
                 problems.append(Problem(file, line, f"unknown {group_col} {g!r} (expected one of "
                                         f"{', '.join(sorted(groups))})", group_col))
 
@@ -220,7 +231,7 @@ def _collect(path: str | os.PathLike, *, encoding: str | None, group_col: str | 
                 problems.append(Problem(str(target), None, f"empty text (document {row.get('doc_id')!r}, manifest "
                                         f"line {line}): remove it from the manifest or give it text"))
                 continue
-            rec = {k: (v.strip() if isinstance(v, str) else v) for k, v in row.items()}
+            rec = {k: _meta(v) for k, v in row.items()}
             rec["text"] = text
             records.append(rec)
         return records, problems
@@ -259,7 +270,7 @@ def _collect(path: str | os.PathLike, *, encoding: str | None, group_col: str | 
         if not text.strip():
             problems.append(Problem(file, line, "empty text", "text"))
             continue
-        rec = {k: (v.strip() if isinstance(v, str) and k != "text" else v) for k, v in row.items()}
+        rec = {k: (v if k == "text" else _meta(v)) for k, v in row.items()}
         rec["doc_id"] = str(rec.get("doc_id", "")).strip()
         rec["text"] = text
         records.append(rec)
@@ -379,7 +390,7 @@ def iter_documents(path: str | os.PathLike, *, text_col: str = "text", id_col: s
         text = obj.pop(text_col, None)
         if not isinstance(text, str) or not text.strip():
             raise CorpusError(Problem(file, line, "missing or empty text", text_col))
-        rec = {k: _cell_text(v) for k, v in obj.items()}
+        rec = {k: _meta(_cell_text(v)) for k, v in obj.items()}
         rec["doc_id"] = _cell_text(obj.get(id_col)).strip()
         if id_col != "doc_id":
             rec.pop(id_col, None)
@@ -437,7 +448,7 @@ def iter_documents(path: str | os.PathLike, *, text_col: str = "text", id_col: s
             if not target.is_file():
                 raise CorpusError(Problem(mfile, line, f"missing file {row.get('path')!r}", "path"))
             enc = (row.get("encoding") or "").strip() or encoding
-            row = dict(row)
+            row = {k: _meta(v) for k, v in row.items()}
             row["text"] = decode_text(target.read_bytes(), str(target), enc)
             yield keep(row)
 
@@ -473,7 +484,7 @@ def _document_hashes(fmt: CorpusFormat) -> tuple[str, dict[str, str]]:
         for row, line in zip(rows, lines):
             target = _check_inside(fmt.path, (row.get("path") or "").strip(), str(fmt.path / MANIFEST), line)
             digest = _file_sha256(target)
-            docs[str(row.get("doc_id", "")).strip()] = digest
+            docs[_meta(str(row.get("doc_id", "")))] = digest
             corpus.update(digest.encode())
         return corpus.hexdigest(), docs
     for rec in iter_documents(fmt.path):

@@ -6,6 +6,7 @@ refused with a ParameterError that names the parameter and the allowed values, b
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from .errors import ParameterError
 
 LANGUAGES = ("auto", "fr", "en")
 REST = "rest"
+GROUP_PARAMS = ("group_col", "group_a", "group_b")
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,9 @@ def convert(name: str, value: Any) -> Any:
         return ""
     if not isinstance(value, (str, Path)):
         raise ParameterError(name, f"expected text, got {type(value).__name__} {value!r}", spec.allowed)
+    if name in GROUP_PARAMS:
+        # compared with corpus metadata, which the loader strips and normalizes to NFC
+        return unicodedata.normalize("NFC", str(value).strip())
     return str(value)
 
 

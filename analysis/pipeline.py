@@ -320,8 +320,14 @@ def _text_tables(result: Analysis, toks: pd.DataFrame, docs: pd.DataFrame, p: di
         for name in ("frequencies", "frequencies_bigrams", "keyness", "keyness_bigrams"):
             missing[name] = _missing("counts")
     else:
-        freqs = counts.term_frequencies(toks, group_col="group", term="token", ngram=1)
-        bigrams = counts.term_frequencies(toks, group_col="group", term="token", ngram=2)
+        if p["backend"] in ("", "local"):
+            freqs = counts.term_frequencies(toks, group_col="group", term="token", ngram=1)
+            bigrams = counts.term_frequencies(toks, group_col="group", term="token", ngram=2)
+        else:  # counting on Dask (analysis/distributed.py): the same tables, computed by the cluster
+            from .distributed import counts_for_backend
+
+            freqs = counts_for_backend(docs, p["backend"], group_col="group", language=p["language"], ngram=1)
+            bigrams = counts_for_backend(docs, p["backend"], group_col="group", language=p["language"], ngram=2)
         result.frequencies = _sort(freqs, ["group", "count", "term"], [True, False, True])
         result.frequencies_bigrams = _sort(bigrams, ["group", "count", "term"], [True, False, True])
         try:

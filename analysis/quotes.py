@@ -183,9 +183,11 @@ VERBS = (r"(?:a|avait|ont|aurait)?\s*(?:déclaré|dit|expliqué|affirmé|ajouté
 ADVERBS = r"(?:d['’]ailleurs|à\s+ce\s+titre|encore|aussi|également|enfin|ainsi|alors|pourtant|toutefois|cependant|" \
           r"ensuite|simplement|sobrement|also|then)"
 AFTER_RE = re.compile(
-    rf"^[ \u00a0\u202f]*[,.]?[ \u00a0\u202f]*(?:(?P<verb>{VERBS})(?P<pron>-t-(?:il|elle)|-(?:il|elle))?"
+    rf"^[ \u00a0\u202f]*[,.]?[ \u00a0\u202f]*(?:(?P<verb>(?:{VERBS})(?-i:(?![a-zà-ÿ]))|fait)(?P<pron>-t-(?:il|elle)|-(?:il|elle))?"
+    rf"(?:[ \u00a0\u202f]+valoir)?"
     rf"(?:[ \u00a0\u202f]+{ADVERBS})?[ \u00a0\u202f]*(?P<who>(?:(?-i:[A-Z])\.|[^.;:«»\"\n]){{0,200}})"
-    rf"|(?P<selon>selon|d['’]après|peut-on\s+lire\s+dans|lit-on\s+dans|according\s+to)[ \u00a0\u202f]+"
+    rf"|(?P<selon>selon(?!\s+(?:lequel|laquelle|lesquels|lesquelles)\b)|d['’]après|peut-on\s+lire\s+dans|lit-on\s+dans|"
+    rf"according\s+to)[ \u00a0\u202f]+"
     rf"(?P<who2>(?:(?-i:[A-Z])\.|[^.;:«»\"\n]){{0,200}}))",
     re.IGNORECASE,
 )
@@ -199,25 +201,29 @@ INCISE_RE = re.compile(rf",[ \u00a0\u202f]+(?P<verb>{VERBS})[ \u00a0\u202f]+(?P<
                        re.IGNORECASE)
 BEFORE_VERB_RE = re.compile(rf"(?i)(?:\b(?:{VERBS})\b|accus\w*|détaillant|expliquant|ajoutant|précisant|"
                             rf"soulignant|affirmant|d['’]être\b)")
-SELON_BEFORE_RE = re.compile(r"(?i)(?:selon|d['’]après|according\s+to)\s+([^,.;:«»\"\n]{2,80})")
+SELON_BEFORE_RE = re.compile(r"(?i)(?:selon(?!\s+(?:lequel|laquelle|lesquels|lesquelles)\b)|d['’]après|according\s+to)"
+                             r"\s+([^,.;:«»\"\n]{2,80})")
 NAME_TOKEN = r"(?:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+)?|[A-Z]\.)"
 NAME_RE = re.compile(rf"(?<![\w'’]){NAME_TOKEN}(?:[ \u00a0\u202f]+{NAME_TOKEN}){{1,3}}")
 SINGLE_NAME_RE = re.compile(rf"^{NAME_TOKEN}(?![\w])")
-PRONOUN_RE = re.compile(r"(?i)^(?:il|elle|ce\s+dernier|cette\s+dernière|celui-ci|celle-ci|he|she)\b")
+PRONOUN_RE = re.compile(r"(?i)^(?:-?t?-?il|-?t?-?elle|ce\s+dernier|cette\s+dernière|celui-ci|celle-ci|he|she)\b")
+RELATIVE_SELON_RE = re.compile(r"(?i)\bselon\s+(?:lequel|laquelle|lesquels|lesquelles)\b")
 ROLE_COMPAT = [
     (re.compile(r"(?i)syndica|représentant du personnel|union"), {"union"}),
     (re.compile(r"(?i)agent de police|policier|fonctionnaire de police"), {"police", "union"}),
     (re.compile(r"(?i)procureu?r|magistrat|prosecutor"), {"prosecutor"}),
     (re.compile(r"(?i)commissaire|chef des stups|enquêteur|gendarme|officier|commandant|capitaine|police"),
      {"police"}),
-    (re.compile(r"(?i)ministre|secrétaire|préfet|administrat|secretary|minister|official"), {"official"}),
+    (re.compile(r"(?i)ministre|secrétaire|préfet|administrat|secretary|minister|official|président|president|"
+                r"responsable|délégué|patron|porte-parole|spokes|maire|mayor|député|sénateur|gouverneur|governor"),
+     {"official"}),
     (re.compile(r"(?i)directeur|directrice|expert|chercheu|spécialiste|analyste"), {"company/expert"}),
 ]
 TITLE_RE = re.compile(r"^(?:(?:Acting|Deputy|Special|Chief|Senior|Assistant)\s+)*(?:Administrator|Secretary|"
                       r"Commissioner|Director|Minister|President|Senator|Governor|Mayor|Sheriff|Officer|Detective|"
                       r"Sergeant|Lieutenant|Captain|General|Agent|Attorney|Prosecutor|Judge|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|"
                       r"Ministre|Secrétaire|Commissaire|Procureure?|Préfète?|Président|Présidente|Directeur|"
-                      r"Directrice|Général|Maître|Me|Docteur)\s+")
+                      r"Directrice|Général|Maître|Me|Docteur|M\.|Mme|Mlle|MM\.)\s+")
 _DETERMINER = re.compile(r"(?i)^(?:le|la|les|l['’]|un|une|the)\s*")
 _NOT_PERSON = frozenset("Le La Les Un Une Des Du De Ce Cette Ces Il Elle Ils Elles On Nous Vous Je Mais Et Ou Donc "
                         "Pour Par Sur Dans Avec Selon Comme Quand Si The A An In On At".split())
@@ -270,7 +276,12 @@ def _parse_who(who: str, rules, gaz_roles: dict[str, str]) -> tuple[str, str, st
         if role and voice_kind("", role, rules) == "unknown":
             role = ""
         return name, role, ""
-    phrase = re.split(r"\s*,\s*|\s+(?:dans|en|qui|lors|sur|à propos)\s+", w, maxsplit=1)[0]
+    if not _DETERMINER.match(w):
+        dm = re.search(r"(?i)(?:^|\s)((?:le|la|les|l['’])\s*\w.*)$", w)
+        if dm and dm.start() < 60:
+            w = dm.group(1)
+    phrase = re.split(r"\s*,\s*|\s+(?:dans|en|qui|lors|sur|à propos|alors|sans|pour|lorsque|quand|après|avant)\s+",
+                      w, maxsplit=1)[0]
     phrase = _DETERMINER.sub("", _clean(phrase))
     return "", phrase, "role" if phrase else ""
 
@@ -303,6 +314,28 @@ def _resolve(people: list[Person], pos: int, compat: set[str] | None, text: str,
     return None
 
 
+def _last_named(text: str, pos: int) -> Person | None:
+    """The last full name (two capitalized words or more, not after a preposition) written before ``pos``:
+    the fallback for a role ("le président américain") when no named person of a compatible voice is known."""
+    last = None
+    for m in NAME_RE.finditer(text, 0, pos):
+        if m.group().split()[0] in _NOT_PERSON or _PREP_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
+            continue
+        last = m
+    return Person(last.start(), _clean(last.group()), "", "unknown") if last else None
+
+
+def _full_name(name: str, text: str) -> str:
+    """A surname alone ("Castaner") becomes the full name the document gives ("Christophe Castaner")."""
+    if len(name.split()) != 1:
+        return name
+    for m in NAME_RE.finditer(text):
+        full = _clean(m.group())
+        if full.split()[-1] == name and full.split()[0] not in _NOT_PERSON and not TITLE_RE.match(full + " "):
+            return full
+    return name
+
+
 def _mentions(text: str, rules, gaz_roles) -> list[Person]:
     """Named people introduced with a role in narration ("Thibaut Fontaine commissaire divisionnaire, ...",
     "selon le commissaire Thibaut Fontaine")."""
@@ -315,11 +348,12 @@ def _mentions(text: str, rules, gaz_roles) -> list[Person]:
         before = text[max(0, m.start() - 60):m.start()].split("\n")[-1]
         role = ""
         am = re.match(r"[ ,]*((?:le |la |l['’])?(?:commissaire|procureu?r|ministre|secrétaire|directeur|directrice|"
-                      r"chef|préfet|administrat|porte-parole|représentant|président)[^.«»\"]{0,140})", after)
+                      r"chef|préfet|administrat|porte-parole|représentant|président|délégué|responsable|maire|"
+                      r"député|sénateur)[^.«»\"]{0,140})", after)
         bm = re.search(r"(?i)((?:commissaire|procureu?r|ministre(?: de l['’]Intérieur)?|secrétaire|administratrice|"
                        r"administrateur|préfet|président|directeur|directrice)[^.,«»\"]{0,40})\s*$", before)
         if am:
-            role = _clean(am.group(1))
+            role = re.split(r",?\s+(?:il|elle|qui|le confirme|la confirme|a|est|avait|et|invite)\s", _clean(am.group(1)))[0]
         elif bm:
             role = _clean(bm.group(1))
         elif name in gaz_roles:
@@ -431,14 +465,19 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
         cut = max(pre.rfind("»"), pre.rfind("”"), pre.rfind('"'))
         pre = pre[cut + 1:] if cut >= 0 else pre
         sel = list(SELON_BEFORE_RE.finditer(pre))
-        if sel:
+        rel = RELATIVE_SELON_RE.search(pre)
+        rel_names = [m for m in NAME_RE.finditer(pre, 0, rel.start()) if m.group().split()[0] not in _NOT_PERSON] \
+            if rel else []
+        if rel_names:  # "le message de Charlie Kirk, ..., selon lequel ... « ... »"
+            speaker, attribution, direct = _clean(rel_names[-1].group()), _clean(pre[rel_names[-1].start():]), True
+        elif sel:
             name, r, k = _parse_who(sel[-1].group(1), rules, gaz_roles)
             speaker, role, kind = (name, r, k) if name else (r, "", "")
             attribution, direct = _clean(sel[-1].group()), True
         elif pre.rstrip().endswith(":") or BEFORE_VERB_RE.search(pre):
             cands = [m for m in NAME_RE.finditer(pre) if m.group().split()[0] not in _NOT_PERSON
                      and not _PREP_BEFORE.search(pre[:m.start()])]
-            single = [m for m in re.finditer(rf"(?<![\w.])({NAME_TOKEN})\s+(?:est|a|avait|accus|{VERBS})", pre)
+            single = [m for m in re.finditer(rf"(?<![\w.])({NAME_TOKEN})\s+(?:est|a|avait|accus\w*|{VERBS})(?!\w)", pre)
                       if m.group(1) not in _NOT_PERSON and m.start() > 0]
             rolem = list(re.finditer(r"(?i)\b(?:le|la|l['’])\s*(commissaire|ministre|procureu?r|préfet|"
                                      r"représentant syndical|chef des stups[\w ]*|secrétaire|agent de police)", pre))
@@ -455,6 +494,8 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
             elif pron:
                 kind, attribution = "pronoun", _clean(pre)
             direct = bool(speaker or role or kind)
+    if speaker and (NAME_RE.fullmatch(speaker) or SINGLE_NAME_RE.fullmatch(speaker)):
+        speaker = _full_name(speaker, text)
     if speaker and not role:
         known = [p for p in people if p.name == speaker and p.role and p.pos < sp.open]
         if known:
@@ -469,6 +510,8 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
     elif kind == "role" and not speaker:
         compat = _compatible(role)
         p = _resolve(people, sp.open, compat, text, None) if compat else None
+        if p is None and compat:
+            p = _last_named(text, sp.open)
         if p:
             speaker, role = p.name, p.role or role
         elif compat is None:

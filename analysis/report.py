@@ -161,8 +161,13 @@ def _preload() -> None:
     from nbconvert import HTMLExporter
 
     if _EXPORTER is None:
+        import nbformat
+
         _EXPORTER = HTMLExporter(extra_template_basedirs=[str(TEMPLATE_DIR)], template_name=TEMPLATE_NAME)
-        _EXPORTER.template  # noqa: B018  (loads and compiles the template now)
+        # a first export compiles the templates and loads the CSS and Markdown machinery, once, here
+        warm = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# warm-up", id="warm-md"),
+                                                nbformat.v4.new_code_cell("1", id="warm-code")])
+        _EXPORTER.from_notebook_node(warm, resources={"metadata": {"name": "warm-up"}})
 
 
 def _log_tail(path: Path, lines: int = 15) -> str:
@@ -477,8 +482,11 @@ def _run_report(corpus, out, params, only, jobs, force, progress, notebook_dir, 
             "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         }
         with _environ(**kernel_env):
+            t_nb = time.perf_counter()
             timings = execute_notebooks(sources, build, _absolute(p), jobs=jobs, include_code=p["include_code"],
                                         cwd=nb_dir, progress=progress)
+            timings["_all_seconds"] = round(time.perf_counter() - t_nb, 3)
+            timings["_before_seconds"] = round(t_nb - t_start, 3)
         pages = [n for n in available if (build / f"{n}.html").is_file()]
         _write_index(build, analysis, p, pages, started, corpus_sha)
         _write_run(build, p, analysis, corpus_sha, doc_shas, key, report_key, started, timings,

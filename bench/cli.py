@@ -4,12 +4,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from . import output
 from .measure import run_repeated
-from .workloads import WORKLOADS, count_documents_in
+from .workloads import WORKLOADS, count_documents_in, sample_file
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "us-prosecutor-press-releases" / "documents.jsonl"
@@ -33,6 +34,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--quick", action="store_true", help=f"smoke test: a sample of {QUICK_DOCS} documents, "
                     "scales 1,2")
     ap.add_argument("--skip-reports", action="store_true", help="do not time the report suite")
+    ap.add_argument("--report-repeats", type=int, default=None,
+                    help="runs of each report measurement (default: --repeats, at most 3: a cold run takes a minute)")
     ap.add_argument("--skip-baselines", default="", help="comma-separated baselines not to run")
     ap.add_argument("--out", default=str(ROOT / "reports" / "bench"), help="folder of latest.json")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds allowed per measurement")
@@ -88,6 +91,21 @@ def available(name: str) -> str | None:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        return _main(args, argv, tmp)
+
+
+def _source(corpus: str, group_col: str, step: int, limit: int | None, tmp: str) -> dict:
+    """The workloads' corpus argument: the whole file, or a sample (a temporary JSONL of every step-th line)."""
+    if step == 1 and limit is None:
+        return {"path": corpus, "group_col": group_col}
+    sample = sample_file(corpus, step, limit, tmp)
+    if sample is None:  # not JSONL: the generator skips documents itself
+        return {"path": corpus, "group_col": group_col, "step": step, "limit": limit}
+    return {"path": sample, "group_col": group_col}
+
+
+def _main(args: argparse.Namespace, argv, tmp: str) -> int:
     started = time.time()
     corpus = str(Path(args.corpus).resolve())
     n_total = count_documents_in(corpus)
@@ -98,7 +116,7 @@ def main(argv=None) -> int:
         if 2 not in scales:
             scales.append(2)
         limit = QUICK_DOCS
-    base = {"path": corpus, "group_col": args.group_col, "step": step, "limit": limit}
+    base = _source(corpus, args.group_col, step, limit, tmp)
     common = {"group_a": args.group_a, "group_b": args.group_b, "language": args.language}
     skip = {s.strip() for s in args.skip_baselines.split(",") if s.strip()}
     results: dict = {"machine": machine(), "corpus": {"path": corpus, "documents_in_file": n_total, "sample_step":
@@ -115,7 +133,8 @@ def main(argv=None) -> int:
             continue
         src = dict(base)
         if name == "scattertext" and args.scattertext_docs and not args.quick:
-            src.update(step=max(1, n_total // args.scattertext_docs), limit=args.scattertext_docs)
+            src = _source(corpus, args.group_col, max(1, n_total // args.scattertext_docs), args.scattertext_docs,
+                          tmp)
         say(f"{name}: {args.repeats} run(s) on {'a sample' if src != base else 'the corpus'}")
         res = run_repeated(target, args.repeats, timeout=args.timeout, corpus=src, **common)
         res["sample"] = src != base
@@ -146,9 +165,10 @@ def main(argv=None) -> int:
     if not args.skip_reports:
         from .reports import measure_reports
 
-        say(f"report suite vs floor: {args.repeats} run(s) each")
+        reps = args.report_repeats or min(args.repeats, 3)
+        say(f"report suite vs floor: {reps} run(s) each")
         try:
-            results["reports"] = measure_reports(args.repeats)
+            results["reports"] = measure_reports(reps)
         except Exception as exc:  # the throughput figures stay useful; say why the report part is missing
             results["reports"] = {"error": f"{type(exc).__name__}: {exc}"}
 

@@ -266,6 +266,28 @@ WORKLOADS = {
 }
 
 
+def sample_file(path: str, step: int, limit: int | None, folder: str) -> str | None:
+    """A JSONL file of every ``step``-th line of the JSONL corpus ``path`` (at most ``limit`` lines), written in
+    ``folder``, so that a sample is read as fast as a corpus of its size; None if ``path`` is not JSONL."""
+    import os
+
+    from analysis.corpus import detect_format
+
+    if detect_format(path).kind != "jsonl":
+        return None
+    out = os.path.join(folder, f"sample-every-{step}-max-{limit}.jsonl")
+    kept = 0
+    with open(path, "rb") as src, open(out, "wb") as dst:
+        for i, line in enumerate(l for l in src if l.strip()):
+            if i % step:
+                continue
+            if limit is not None and kept >= limit:
+                break
+            dst.write(line if line.endswith(b"\n") else line + b"\n")
+            kept += 1
+    return out
+
+
 def count_documents_in(path: str) -> int:
     """Documents of a corpus (one pass, streaming)."""
     from analysis.corpus import detect_format, iter_documents

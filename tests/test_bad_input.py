@@ -154,6 +154,16 @@ def test_crlf_and_lone_cr_become_lf_and_text_is_nfc(tmp_path):
     assert "\r" not in text
 
 
+def test_metadata_is_stripped_and_nfc_so_groups_match(tmp_path):
+    nfd = "fe\u0301de\u0301ral"
+    root = write_folder(tmp_path / "c", good_files(), f"doc_id,path,group,title\nd1,a.txt, {nfd} ,Le pre\u0301fet\nd2,b.txt,police,x\n")
+    docs = load_corpus(root, groups={"fédéral", "police"})
+    assert docs.loc[0, "group"] == "fédéral" and docs.loc[0, "title"] == "Le préfet"
+    params = P.validate({"corpus": str(root), "group_a": nfd + " ", "group_b": "police"})
+    assert params["group_a"] == "fédéral"
+    P.check_groups(params, docs)  # no error: the same group, however its accent was typed
+
+
 # ----------------------------------------------------------------------------------------------- empty / binary
 
 @pytest.mark.parametrize("content", [b"", b"   \n\t\r\n  \n", "\u00a0\u2003\n".encode()],
@@ -273,6 +283,16 @@ def test_symlink_pointing_outside_is_refused_but_inside_is_fine(tmp_path):
     (root / "link.txt").unlink()
     (root / "link.txt").symlink_to(root / "b.txt")
     assert len(load_corpus(root)) == 2
+
+
+def test_symlink_loop_nul_and_overlong_paths_are_named(tmp_path):
+    root = write_folder(tmp_path / "c", good_files(),
+                        "doc_id,path,group\nd1,a.txt,x\nd2,loop1,y\n" + 'd3,"nul\x00.txt",y\n' + f"d4,{'n' * 300}.txt,y\n")
+    (root / "loop1").symlink_to(root / "loop2")
+    (root / "loop2").symlink_to(root / "loop1")
+    refused(root, file="manifest.csv", line=3, words=("cannot follow the path", "loop1"))
+    refused(root, file="manifest.csv", line=4, words=("NUL",))
+    refused(root, file="manifest.csv", line=5, words=("nnnn",))
 
 
 def test_missing_file_is_named_with_its_manifest_line(tmp_path):

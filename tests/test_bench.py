@@ -20,7 +20,7 @@ pytest.importorskip("analysis.keyness")
 pytest.importorskip("analysis.tokens")
 
 from bench.measure import run_once  # noqa: E402
-from bench.workloads import run_countvectorizer, run_nltk, run_ours, token_pattern  # noqa: E402
+from bench.workloads import run_countvectorizer, run_nltk, run_ours, run_scattertext, token_pattern  # noqa: E402
 
 EN = ("corpora", "us-prosecutor-press-releases", "documents.jsonl")
 FR = ("corpora", "fr-press-gilets-jaunes", "documents.jsonl")
@@ -72,13 +72,13 @@ def test_measurement_runs_in_a_child_and_reports_memory():
 
 def test_quick_benchmark_prints_the_table(tmp_path):
     path = require_shared(*EN)
+    # scattertext is left out here to keep the test short; test_scattertext_workload runs it
     cmd = [sys.executable, "-m", "bench", "--quick", "--skip-reports", "--repeats", "1", "--corpus", str(path),
-           "--out", str(tmp_path)]
-    if importlib.util.find_spec("scattertext") is None:
-        cmd += ["--skip-baselines", "scattertext"]
+           "--out", str(tmp_path), "--skip-baselines", "scattertext"]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = proc.stdout
+    assert "scattertext: not measured (skipped on request)" in out
     for needle in ("machine :", "Throughput", "CountVectorizer", "NLTK", "tokens/s", "Scaling", "ours x2",
                    "CountVectorizer x2"):
         assert needle in out, f"{needle!r} missing from the table:\n{out}"
@@ -88,3 +88,15 @@ def test_quick_benchmark_prints_the_table(tmp_path):
     x1, x2 = (s for s in data["scaling"] if s["tool"] == "ours")
     assert x2["documents"] == 2 * x1["documents"] and x2["tokens"] == 2 * x1["tokens"]
     assert x2["vocabulary"] == x1["vocabulary"]
+
+
+@pytest.mark.skipif(importlib.util.find_spec("scattertext") is None, reason="scattertext is not installed")
+def test_scattertext_workload_counts_nearly_our_tokens():
+    path = str(require_shared(*FR))
+    corpus = {"path": path, "step": 10, "limit": 60}
+    ours = run_ours(corpus, "fr_CA", "fr_CH")
+    st = run_scattertext(corpus, "fr_CA", "fr_CH")
+    assert st["documents"] == ours["documents"] == 60
+    assert st["keyness_rows"] > 0
+    # its own tokenizer: not the same tokens, but the same text (within 10 %)
+    assert abs(st["tokens"] - ours["tokens"]) < 0.1 * ours["tokens"]

@@ -202,3 +202,29 @@ def test_user_voices_file(tmp_path):
     bad.write_text("- voice_kind: alien\n  patterns: ['x']\n", encoding="utf-8")
     with pytest.raises(AnalysisError, match="rule 1"):
         load_voices(bad)
+
+
+def test_quotes_on_documents_beyond_the_seeds():
+    """Two articles of ../shared/corpora/fr-press-gilets-jaunes annotated by hand (quotes_heldout.csv). Measured
+    once before any change prompted by them, then after (see tests/fixtures/annotations/README.md)."""
+    import json
+
+    from conftest import require_shared
+
+    gold = annotations("quotes_heldout")
+    wanted = set(gold["doc_id"])
+    docs = []
+    with open(require_shared("corpora", "fr-press-gilets-jaunes", "documents.jsonl"), encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            if rec["doc_id"] in wanted:
+                docs.append({"doc_id": rec["doc_id"], "text": rec["text"]})
+    found = find_quotes(pd.DataFrame(docs))
+    pairs = _match(gold, found)
+    tp = sum(1 for _, f in pairs if f is not None)
+    score = prf(list(range(len(gold))), list(range(tp)) + [f"x{i}" for i in range(len(found) - tp)])
+    right = sum(1 for g, f in pairs if f is not None and same_speaker(g.speaker, f["speaker"]))
+    print("\n" + fmt("quotes beyond the seeds", score)
+          + f"\nspeaker right for {right}/{len(gold)} annotated quotes ({right / len(gold):.3f})")
+    assert score["recall"] >= 0.8 and score["precision"] >= 0.8, fmt("quotes beyond the seeds", score)
+    assert right / len(gold) >= 0.6
