@@ -54,7 +54,7 @@ DIGITS_RE = (r"(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?"
 _CORE = rf"(?:(?<![\w.,°º/:-]){DIGITS_RE}(?![\w°º]|[.,:/]\d|-\d)|(?<![\w-]){NUMWORD_RE}(?![\w-]))"
 _SCALE = r"(?:{sp}+(?P<scale>millions?|milliards?|billions?|thousand|mille|trillion|Mds?|bn)(?![\w]))".format(sp=SP)
 NUMBER_RE = re.compile(
-    rf"(?P<cur>(?:US)?[$€]{SP}?)?(?P<num>{_CORE}){_SCALE}?"
+    rf"(?<![\w-])(?P<cur>(?:US)?[$€]{SP}?)?(?P<num>{_CORE}){_SCALE}?"
     rf"(?:{SP}*(?P<rsep>à|et|and|to|-|–){SP}*(?P<cur2>(?:US)?[$€]{SP}?)?(?P<num2>{_CORE})(?:{SP}+(?P<scale2>millions?|milliards?|billions?|mille|thousand)(?!\w))?)?",
     re.IGNORECASE,
 )
@@ -144,12 +144,13 @@ EXCLUDE_RES = [
                r"Drive|Dr|Lane|Ln|Way|Parkway|Pkwy|Place|Pl|Court|Ct|Highway|Hwy)(?!\w)"),
     re.compile(r"(?i)(?<![\w.])\d+(?:[ \u00a0](?:bis|ter))?,?[ \u00a0]+(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|"
                r"impasse|quai|cours|route)(?!\w)"),
-    re.compile(r"(?i)(?:\b(?:P\.?O\.?[ \u00a0]+Box|Box|Suite|Ste\.|Room|Rm\.|Unit|Apt\.?|Route|Highway|Hwy|Interstate|"
-               r"I-|bureau|salle|porte)|(?<![\w.])(?:[A-Z]\.){2,})[ \u00a0]*\d+"),
-    re.compile(r"(?i)(?<!\w)(?:911|112)(?=[ \u00a0]+(?:call|calls|dispatcher|operator|emergency|hotline))"
-               r"|(?<=call )911|(?<=dialed )911|(?<=called )911"),
     re.compile(r"(?<!\s)\d+(?:er|ère|re|e|ème|eme|nd|nde|st|rd|th)(?!\w)|(?<!\w)\d+(?:er|ère|re|e|ème|eme|nd|nde|st|rd|th)(?!\w)"),
 ]
+# identifiers: "Box 12", "Suite 400", "Route 66", "L.B. 19", "bureau 12"; emergency numbers ("911 call")
+ID_BEFORE = re.compile(r"(?i)(?:\b(?:P\.?O\.?[ \u00a0]+Box|Box|Suite|Ste\.|Room|Rm\.|Unit|Apt\.?|Route|Highway|Hwy|"
+                       r"Interstate|I-|bureau|salle|porte)|(?<![\w.])(?:[A-Z]\.){2,})[ \u00a0]*$")
+EMERGENCY_AFTER = re.compile(r"(?i)^[ \u00a0]+(?:call|calls|dispatcher|operator|emergency|hotline)\b")
+EMERGENCY_BEFORE = re.compile(r"(?i)\b(?:call|called|dialed|dialled|appel(?:é|er)?(?:\s+le)?)[ \u00a0]+$")
 YEAR_CUES = re.compile(rf"(?i)(?:\b(?:en|in|depuis|since|année|l{AP}an|year|avant|après|before|after|until|jusqu{AP}en|"
                        rf"fin|début|mi|été|hiver|automne|printemps|dès|from|of|de|d|du|au|à){SP}*{AP}?|[(\[-]){SP}*$")
 _FUNCTION_BEFORE = frozenset("de d à a au aux du des les le la l en et ou of to than about over by with and the "
@@ -358,7 +359,8 @@ def _claims_in(text: str, index: SentenceIndex) -> list[dict]:
         return "", pos
 
     # "9 fois sur 10" -> 90 percent
-    for m in SUR_RE.finditer(text):
+    low = text.lower()
+    for m in (SUR_RE.finditer(text) if re.search(r"\b(?:sur|out\s+of|in)\s", low) else ()):
         if _overlaps(m.start(), m.end(), excluded):
             continue
         a, b = _value_of(m.group("a")), _value_of(m.group("b"))
@@ -367,21 +369,21 @@ def _claims_in(text: str, index: SentenceIndex) -> list[dict]:
         hedge, hs = hedge_before(m.start())
         add(hs, m.end(), round(100 * a / b, 6), None, "percent", "", hedge, "share")
     # "four-year-old", "a 17-year-old": ages
-    for m in AGE_COMPOUND_RE.finditer(text):
+    for m in (AGE_COMPOUND_RE.finditer(text) if "old" in low else ()):
         if _overlaps(m.start(), m.end(), excluded):
             continue
         v = _value_of(m.group("n"))
         if v is not None:
             unit = "months" if "month" in m.group().lower() else "years"
             add(m.start(), m.end(), v, None, unit, "", "", "age")
-    for m in APPROX_RE.finditer(text):
+    for m in (APPROX_RE.finditer(text) if ("aine" in low or "millier" in low) else ()):
         if _overlaps(m.start(), m.end(), excluded + taken):
             continue
         unit, obj, end, _ = _unit_after(text, m.end())
         sent = index.sentence(index.locate(m.start()))
         add(m.start(), max(end, m.end()), float(APPROX[m.group("w").lower()]), None, unit, obj,
             " ".join(m.group("h").lower().split()), categorize(unit, obj, sent, text[:m.start()]))
-    for m in FRACTION_RE.finditer(text):
+    for m in (FRACTION_RE.finditer(text) if re.search("moiti|half|tiers|quart", low) else ()):
         if _overlaps(m.start(), m.end(), excluded + taken):
             continue
         of = OF_RE.match(text, m.end())
@@ -394,6 +396,11 @@ def _claims_in(text: str, index: SentenceIndex) -> list[dict]:
         if _overlaps(m.start("num"), m.end("num"), excluded + taken):
             continue
         is_word = not num[0].isdigit()
+        ns = m.start("num")
+        if not is_word and (ID_BEFORE.search(text, max(0, ns - 25), ns) or (
+                num in ("911", "112") and (EMERGENCY_AFTER.match(text[m.end("num"):m.end("num") + 20])
+                                           or EMERGENCY_BEFORE.search(text, max(0, ns - 12), ns)))):
+            continue
         if is_word:
             if num[0].isupper():
                 after = re.match(rf"{SP}+([A-ZÀ-Ö])", text[m.end("num"):m.end("num") + 3])
@@ -433,7 +440,6 @@ def _claims_in(text: str, index: SentenceIndex) -> list[dict]:
         if m.group("cur") or m.group("cur2"):
             cur = (m.group("cur") or m.group("cur2")).strip()
             unit = "EUR" if "€" in cur else "USD"
-            of = OF_RE.match(text, e)
             obj = ""
             kind = "unit"
         else:
@@ -456,7 +462,7 @@ def _claims_in(text: str, index: SentenceIndex) -> list[dict]:
             unit, category = "years", "age"  # "Yitzchok Sklar, 33, and ...": an age in apposition
         add(hs, e, float(value), value_max, unit, obj, hedge, category)
 
-    for m in VAGUE_RE.finditer(text):
+    for m in (VAGUE_RE.finditer(text) if re.search("aines|milli|hundreds|thousands|dozens|billions", low) else ()):
         if _overlaps(m.start(), m.end(), excluded + taken):
             continue
         if re.search(rf"\d{SP}*$", text[max(0, m.start() - 3):m.start()]):

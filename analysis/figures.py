@@ -67,9 +67,10 @@ def group_colors(group_a: str, group_b: str) -> dict[str, str]:
 
 
 def png_bytes(fig) -> bytes:
-    """The figure as PNG bytes: fixed resolution, tight box, no metadata (reproducible byte for byte)."""
+    """The figure as PNG bytes: fixed resolution, no metadata (reproducible byte for byte). Figures lay
+    themselves out (tight_layout), so one draw is enough."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     return buf.getvalue()
 
 
@@ -174,7 +175,7 @@ def timeline(documents: pd.DataFrame, group_a: str, group_b: str):
 
 # --------------------------------------------------------------------------------------------- vocabulary
 
-def keyness_bars(keyness: pd.DataFrame, group_a: str, group_b: str, top_n: int = 15, term_label: str = "term"):
+def keyness_bars(keyness: pd.DataFrame, group_a: str, group_b: str, top_n: int = 15, term_label: str = "word"):
     """Diverging bars of the signed log-likelihood G² of the top key terms of each side."""
     fig, ax = plt.subplots(figsize=(8, max(3, 0.28 * 2 * top_n + 1.2)))
     if keyness is None or keyness.empty:
@@ -187,7 +188,7 @@ def keyness_bars(keyness: pd.DataFrame, group_a: str, group_b: str, top_n: int =
     y = np.arange(len(rows))
     ax.barh(y, rows["g2"], color=[GROUP_A_COLOR if v > 0 else GROUP_B_COLOR for v in rows["g2"]])
     ax.set_yticks(y, [str(t) for t in rows["term"]])
-    ax.invert_yaxis()
+    ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.axvline(0, color="#333333", linewidth=0.8)
     ax.set_xlabel(f"signed log-likelihood G²  (← more in {group_b} (B)   |   more in {group_a} (A) →)")
     ax.set_title(f"Key {term_label}s: {group_a} (A) vs {group_b} (B)")

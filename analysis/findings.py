@@ -36,9 +36,10 @@ def _pct(value) -> str:
     return f"{100 * float(value):.1f}\u202f%"
 
 
-def _p(value) -> str:
+def _p(value, name: str = "p") -> str:
+    """``p < 0.001`` or ``p = 0.042``."""
     v = float(value)
-    return "< 0.001" if v < 0.001 else f"{v:.3f}"
+    return f"{name} < 0.001" if v < 0.001 else f"{name} = {v:.3f}"
 
 
 def _quote(term) -> str:
@@ -86,7 +87,7 @@ def keyness_findings(analysis, table: str = "keyness", what: str = "word", top: 
             if not best.empty:
                 r = best.iloc[0]
                 extra = (f"; the strongest candidate is {_quote(r['term'])} ({_n(r['count_a'] if sign > 0 else r['count_b'])} "
-                         f"vs {_n(r['count_b'] if sign > 0 else r['count_a'])} occurrences, adjusted p = {_p(r[pcol])})")
+                         f"vs {_n(r['count_b'] if sign > 0 else r['count_a'])} occurrences, {_p(r[pcol], 'adjusted p')})")
             out.append(Finding("vocabulary", f"No {what} is significantly more frequent in {side} than in {other} "
                                f"after correction for multiple tests (Benjamini–Hochberg, α = {ALPHA}){extra} "
                                f"(tables/{table}.csv).", f"{table}.csv", anchor))
@@ -95,7 +96,7 @@ def keyness_findings(analysis, table: str = "keyness", what: str = "word", top: 
         for r in sig.itertuples(index=False):
             ca, cb = (r.count_a, r.count_b) if sign > 0 else (r.count_b, r.count_a)
             parts.append(f"{_quote(r.term)} ({_n(ca)} vs {_n(cb)} occurrences, G² = {abs(float(r.g2)):.1f}, "
-                         f"adjusted p = {_p(getattr(r, pcol))})")
+                         f"{_p(getattr(r, pcol), 'adjusted p')})")
         out.append(Finding("vocabulary", f"The {what}s most over-represented in {side} relative to {other} are "
                            + "; ".join(parts) + f" (tables/{table}.csv).", f"{table}.csv", anchor))
     return out
@@ -114,7 +115,7 @@ def frame_findings(analysis) -> list[Finding]:
         out.append(Finding("frames", f"The frame {_quote(r.frame)} takes a larger share of the sentences of {more} "
                            f"({_pct(hi_share)}) than of {less} ({_pct(lo_share)}): difference A − B = "
                            f"{100 * r.diff:+.1f} points, 95 % bootstrap interval [{100 * r.ci_low:+.1f}, "
-                           f"{100 * r.ci_high:+.1f}], permutation p = {_p(r.p_perm)} (tables/frame_comparison.csv).",
+                           f"{100 * r.ci_high:+.1f}], {_p(r.p_perm, 'permutation p')} (tables/frame_comparison.csv).",
                            "frame_comparison.csv", FIGURES["frames"]))
     rest = comp[~supported]
     if not rest.empty:

@@ -13,7 +13,8 @@ and texts), the parameters that change results (groups, language, ``top_n``, ``m
 stopwords, and the *content* of the lexicon, gazetteer and stopword files), the code (every ``analysis/*.py``
 and ``analysis/data`` file) and the versions of the packages that compute (pandas, numpy, nltk, scipy...).
 Change any of them and the analysis is recomputed. The cache is safe to delete at any time
-(``make clean-cache``); a corrupt or unreadable entry is recomputed, never trusted.
+(``make clean-cache``); a corrupt or unreadable entry is recomputed, never trusted; only the 32 most recent
+analyses are kept; a cache folder that cannot be written only costs speed.
 """
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ TABLES = ("documents", "tokens", "frequencies", "frequencies_bigrams", "keyness"
           "frame_comparison")
 CONCORDANCE_TERMS = 5  # key terms per side shown in concordance lines
 CONCORDANCE_LINES = 8  # lines per term
+CACHE_KEEP = 32  # analyses kept in the cache folder (the oldest are deleted)
 
 
 @dataclass
@@ -182,11 +184,22 @@ def _store(path: Path, analysis: Analysis) -> None:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(analysis, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        _prune(path.parent)
     except OSError:
         # a read-only or full disk only costs the cache, never the analysis
         try:
             os.unlink(tmp)  # type: ignore[possibly-undefined]
         except (OSError, NameError):
+            pass
+
+
+def _prune(folder: Path, keep: int = CACHE_KEEP) -> None:
+    """Keep the ``keep`` most recently written analyses; older ones (old code, old parameters) go."""
+    entries = sorted(folder.glob("*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[keep:]:
+        try:
+            old.unlink()
+        except OSError:
             pass
 
 

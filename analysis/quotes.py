@@ -363,20 +363,24 @@ def _mentions(text: str, rules, gaz_roles) -> list[Person]:
     return out
 
 
-def _gazetteer_roles() -> dict[str, str]:
-    try:
-        gaz = load_gazetteer()
-    except AnalysisError:
-        return {}
+def _gazetteer_roles(gazetteer=None) -> dict[str, str]:
+    """alias -> role of the gazetteer's people that have one (the voice of a person the text gives no role)."""
+    if isinstance(gazetteer, pd.DataFrame):
+        gaz = gazetteer
+        if not {"category", "alias", "role"} <= set(gaz.columns):
+            return {}
+    else:
+        gaz = load_gazetteer(gazetteer)
     people = gaz[(gaz["category"] == "person") & (gaz["role"] != "")]
     return {str(a): str(r) for a, r in zip(people["alias"], people["role"])}
 
 
-def find_quotes(docs: pd.DataFrame, group_col: str | None = "group", voices=None) -> pd.DataFrame:
+def find_quotes(docs: pd.DataFrame, group_col: str | None = "group", voices=None, gazetteer=None) -> pd.DataFrame:
     """One row per quotation: doc_id, group, speaker, role, voice_kind, quote, attribution, start, end (the
-    quote with its marks), sentence_id. ``voices``: None (the kit's voices.yaml) or a path to another file."""
+    quote with its marks), sentence_id. ``voices``: None (the kit's voices.yaml) or a path to another file;
+    ``gazetteer``: None (the kit's), a path or a table, for the roles of known people."""
     rules = load_voices(voices) if voices else _voices(str(VOICES), VOICES.stat().st_mtime)
-    gaz_roles = _gazetteer_roles()
+    gaz_roles = _gazetteer_roles(gazetteer)
     rows = []
     for doc_id, group, text in iter_docs(docs, group_col):
         index = SentenceIndex(text)
@@ -435,8 +439,7 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
             quote = _clean(head if tail.lstrip().startswith(("qui", "Qui")) or re.match(r"^\s*,\s*qui", tail)
                            or not tail.strip() else head + " " + tail)
             if not role:
-                rm = re.match(r"\s*,?\s*(qui[^.«»\"]{0,120})", content[inc.end() - 1:] if False else
-                              content[inc.start():][len(inc.group()):])
+                rm = re.match(r"\s*,?\s*(qui[^.«»\"]{0,120})", content[inc.end():])
                 role = _clean(rm.group(1)) if rm else ""
     after = text[sp.close:sp.close + 260]
     after = after.split("\n")[0]
@@ -517,12 +520,8 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
         elif compat is None:
             speaker, role = role, ""  # an institution speaks ("la division antidrogue américaine")
     vk = voice_kind(speaker, role, rules) if (speaker or role) else "unknown"
-    if speaker:
-        if not any(p.name == speaker for p in people[-1:]) or True:
-            people.append(Person(sp.open, speaker if NAME_RE.fullmatch(speaker) or SINGLE_NAME_RE.fullmatch(speaker)
-                                 else "", role, vk))
-            if not people[-1].name:
-                people.pop()
+    if speaker and (NAME_RE.fullmatch(speaker) or SINGLE_NAME_RE.fullmatch(speaker)):
+        people.append(Person(sp.open, speaker, role, vk))  # a named speaker can be referred to later
         people.sort(key=lambda p: p.pos)
     words = len(quote.split())
     scare = words <= 3

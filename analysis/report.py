@@ -86,7 +86,23 @@ def resolve_notebooks(only: str | list[str] | None, available=NOTEBOOKS) -> list
 
 def _worker(name: str, src: str, dst: str, html_path: str, parameters: dict, cwd: str, include_code: bool,
             queue, log_path: str) -> None:
-    """Runs in a forked child: execute one notebook with papermill, export it to HTML, report to ``queue``."""
+    """Runs in a forked child: execute one notebook with papermill, export it to HTML, report to ``queue``,
+    then leave at once (no interpreter teardown: the kernel is already shut down by papermill)."""
+    code = 0
+    try:
+        _work(name, src, dst, html_path, parameters, cwd, include_code, queue, log_path)
+    except BaseException:
+        code = 1
+    finally:
+        try:
+            queue.close()
+            queue.join_thread()
+        finally:
+            os._exit(code)
+
+
+def _work(name: str, src: str, dst: str, html_path: str, parameters: dict, cwd: str, include_code: bool,
+          queue, log_path: str) -> None:
     os.setpgid(0, 0)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -231,6 +247,7 @@ def execute_notebooks(sources: dict[str, Path], build: Path, parameters: dict, *
     queue = ctx.Queue()
     pending = list(sources)
     running: dict[str, multiprocessing.Process] = {}
+    finished: list = []
     timings: dict[str, dict] = {}
     started: dict[str, float] = {}
     tqdm.monitor_interval = 0  # no monitor thread in a process that forks
@@ -263,8 +280,7 @@ def execute_notebooks(sources: dict[str, Path], build: Path, parameters: dict, *
                                               f"{_log_tail(logs / f'{name}.log')}", notebook=name) from None
                 else:
                     continue
-            proc = running.pop(name)
-            proc.join(timeout=5)
+            finished.append(running.pop(name))
             if status == "done":
                 info["seconds"] = round(time.perf_counter() - started[name], 3)
                 timings[name] = info
@@ -282,7 +298,7 @@ def execute_notebooks(sources: dict[str, Path], build: Path, parameters: dict, *
         shutil.rmtree(logs, ignore_errors=True)
         for proc in running.values():
             _kill_tree(proc.pid)
-        for proc in running.values():
+        for proc in [*running.values(), *finished]:
             proc.join(timeout=5)
         bar.close()
         queue.close()
@@ -474,6 +490,9 @@ def _run_report(corpus, out, params, only, jobs, force, progress, notebook_dir, 
     try:
         pipeline.write_tables(analysis, build)
         reused = _reuse_other_pages(out, build, key, names, available) if only else []
+        if only and len(reused) + len(names) < len(available):
+            log(f"--only: the other pages of {out} are left out (none published, or made from another "
+                "corpus, parameters or code)")
         kernel_env = {
             pipeline.CACHE_ENV: str(cache),
             "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),

@@ -26,7 +26,7 @@ def _ends(text: str) -> list[int]:
     for m in _END.finditer(text):
         mark = m.group()
         if mark.startswith(".") and len(mark.rstrip("\"”»’')]")) == 1:
-            before = _WORD_BEFORE.search(text, 0, m.start())
+            before = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
             word = before.group(1) if before else ""
             if (len(word) == 1 and word.isupper()) or word.lower().rstrip(".") in ABBREVIATIONS:
                 continue

@@ -72,6 +72,7 @@ def machine() -> dict:
             versions[pkg] = "not installed"
     return {"cpu": cpu or "unknown", "cores": os.cpu_count(), "cores_usable": len(os.sched_getaffinity(0)),
             "ram_gb": round(ram, 1), "python": platform.python_version(), "platform": platform.platform(),
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
             "packages": versions}
 
 

@@ -56,7 +56,8 @@ def build_corpus(root: Path) -> Path:
             (root / name).write_text(text, encoding="utf-8")
             rows.append({"doc_id": f'{prefix}{i}<i>"x"' if i == 0 else f"{prefix}{i}",
                          "path": name, "group": group, "language": "fr",
-                         "date": f"2023-0{i + 1}", "source": f"AFP {payload}", "title": f"Titre {payload} {i}"})
+                         "date": f"2023-0{i + 1}", "source": f"AFP {payload}", "title": f"Titre {payload} {i}",
+                         "url": "javascript:alert(1)"})
     with open(root / "manifest.csv", "w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
