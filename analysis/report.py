@@ -91,8 +91,10 @@ def _worker(name: str, src: str, dst: str, html_path: str, parameters: dict, cwd
     code = 0
     try:
         _work(name, src, dst, html_path, parameters, cwd, include_code, queue, log_path)
-    except BaseException:
+    except BaseException as err:  # anything _work did not report itself
         code = 1
+        with contextlib.suppress(BaseException):
+            queue.put(("error", name, f"the worker failed: {type(err).__name__}: {err}"[:2000]))
     finally:
         try:
             queue.close()
@@ -364,6 +366,15 @@ def _make_build_dir(out: Path) -> tuple[Path, OSError | None]:
     return build, unwritable
 
 
+def _longest_first(names: list[str], out: Path) -> list[str]:
+    """Notebooks ordered by their duration in the published run, longest first (so that the last one to
+    start is a short one), in page order where nothing is known."""
+    run = _published_run(out) or {}
+    seconds = {n: t.get("seconds", 0.0) for n, t in run.get("timings", {}).get("notebooks", {}).items()
+               if isinstance(t, dict)}
+    return sorted(names, key=lambda n: (-seconds.get(n, 0.0), names.index(n)))
+
+
 def _published_run(out: Path) -> dict | None:
     try:
         return json.loads((out / "run.json").read_text(encoding="utf-8"))
@@ -455,7 +466,7 @@ def _run_report(corpus, out, params, only, jobs, force, progress, notebook_dir, 
     nb_dir = Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR
     available = tuple(sorted(f.stem for f in nb_dir.glob("*.ipynb"))) if notebook_dir else NOTEBOOKS
     names = resolve_notebooks(only, available)
-    sources = {n: nb_dir / f"{n}.ipynb" for n in names}
+    sources = {n: nb_dir / f"{n}.ipynb" for n in _longest_first(names, out)}
     for n, src in sources.items():
         if not src.is_file():
             raise ReportError(f"the notebook {src} is missing from the kit", notebook=n)

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from . import output
-from .measure import run_repeated
+from .measure import run_interleaved, run_repeated
 from .workloads import WORKLOADS, count_documents_in, sample_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,7 +127,9 @@ def _main(args: argparse.Namespace, argv, tmp: str) -> int:
                      " ".join(sys.argv[1:] if argv is None else argv)}
     say = lambda msg: print(f"[bench {time.time() - started:6.0f}s] {msg}", file=sys.stderr, flush=True)
 
-    # 1. throughput, same documents for every tool (scattertext may get its own sample)
+    # 1. throughput, same documents for every tool (scattertext may get its own sample), runs interleaved
+    jobs: dict[str, tuple[str, dict]] = {}
+    st_sample = None
     for name, target in WORKLOADS.items():
         why = "skipped on request" if name in skip else available(name)
         if why:
@@ -136,14 +139,17 @@ def _main(args: argparse.Namespace, argv, tmp: str) -> int:
         if name == "scattertext" and args.scattertext_docs and not args.quick:
             src = _source(corpus, args.group_col, max(1, n_total // args.scattertext_docs), args.scattertext_docs,
                           tmp)
-        say(f"{name}: {args.repeats} run(s) on {'a sample' if src != base else 'the corpus'}")
-        res = run_repeated(target, args.repeats, timeout=args.timeout, corpus=src, **common)
-        res["sample"] = src != base
-        if src != base:  # ours on the very same sample, for a fair ratio
-            say("ours on the scattertext sample")
-            res["ours_same_sample"] = run_repeated(WORKLOADS["ours"], args.repeats, timeout=args.timeout,
-                                                   corpus=src, **common)
-        results["throughput"][name] = res
+            st_sample = src
+            jobs["ours (scattertext sample)"] = (WORKLOADS["ours"], dict(corpus=src, **common))
+        jobs[name] = (target, dict(corpus=src, **common))
+    say(f"throughput: {args.repeats} round(s) of {', '.join(jobs)}")
+    measured = run_interleaved(jobs, args.repeats, timeout=args.timeout, log=say)
+    for name in WORKLOADS:
+        if name in measured:
+            results["throughput"][name] = measured[name]
+    if st_sample is not None and "scattertext" in measured:
+        results["throughput"]["scattertext"]["sample"] = True
+        results["throughput"]["scattertext"]["ours_same_sample"] = measured["ours (scattertext sample)"]
 
     # 2. scaling: the corpus streamed k times (a generator over the file, doc_ids suffixed #x<k>)
     for k in scales:
@@ -174,6 +180,7 @@ def _main(args: argparse.Namespace, argv, tmp: str) -> int:
             results["reports"] = {"error": f"{type(exc).__name__}: {exc}"}
 
     results["elapsed_seconds"] = round(time.time() - started, 1)
+    results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     text = output.render(results)
     print(text)
     out = Path(args.out)

@@ -77,7 +77,23 @@ def run_once(target: str, timeout: float | None = None, **kwargs: Any) -> dict:
 def run_repeated(target: str, repeats: int, timeout: float | None = None, **kwargs: Any) -> dict:
     """``repeats`` fresh runs; the result of the first run with ``seconds`` and ``peak_rss_mb`` replaced by
     their medians, and every run's seconds kept in ``runs``."""
-    runs = [run_once(target, timeout=timeout, **kwargs) for _ in range(max(1, repeats))]
+    return _summary([run_once(target, timeout=timeout, **kwargs) for _ in range(max(1, repeats))])
+
+
+def run_interleaved(jobs: dict[str, tuple[str, dict]], repeats: int, timeout: float | None = None,
+                    log=None) -> dict[str, dict]:
+    """``repeats`` rounds over ``jobs`` (name -> (target, kwargs)), one fresh run of each job per round, so
+    that a change of machine load during the benchmark touches every tool alike; medians as run_repeated."""
+    runs: dict[str, list[dict]] = {name: [] for name in jobs}
+    for r in range(max(1, repeats)):
+        for name, (target, kwargs) in jobs.items():
+            if log:
+                log(f"round {r + 1}/{repeats}: {name}")
+            runs[name].append(run_once(target, timeout=timeout, **kwargs))
+    return {name: _summary(rs) for name, rs in runs.items()}
+
+
+def _summary(runs: list[dict]) -> dict:
     out = dict(runs[0])
     for key in ("seconds", "peak_rss_mb", "ru_maxrss_mb", "base_rss_mb"):
         out[key] = statistics.median(r[key] for r in runs)

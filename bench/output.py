@@ -18,7 +18,8 @@ def render(results: dict) -> str:
     out = [
         "Narratives kit benchmark",
         f"machine : {m['cpu']}, {m['cores']} cores ({m['cores_usable']} usable), {m['ram_gb']} GB RAM, "
-        f"Python {m['python']}; load average at start {' '.join(map(str, m.get('load_average_at_start', [])))}",
+        f"Python {m['python']}; load average (1, 5, 15 min) at start {' '.join(map(str, m.get('load_average_at_start', [])))}"
+        f", at end {' '.join(map(str, m.get('load_average_at_end', [])))}",
         f"packages: {pk}",
         f"corpus  : {c['path']} ({c['documents_in_file']:,} documents in the file"
         + (f"; sample: every {c['sample_step']}th document, at most {c['limit']}" if c["limit"] else "") + ")",

@@ -7,8 +7,10 @@ token pattern where the tool allows it (:func:`token_pattern`), and hands its co
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
+from functools import lru_cache
 
 SUFFIX = "#x"  # replicate k > 0 of a document gets doc_id + "#x<k>"
 
@@ -29,7 +31,8 @@ def prepare(func_name: str) -> None:
         import nltk.tokenize  # noqa: F401
     elif func_name == "run_scattertext":
         import scattertext  # noqa: F401
-    token_pattern()
+        return
+    token_pattern("re" if func_name == "run_countvectorizer" else "regex" if func_name == "run_nltk" else None)
 
 
 # --- the documents -----------------------------------------------------------------------------------------
@@ -99,22 +102,158 @@ def _non_capturing(pattern: str) -> str:
     return "".join(out)
 
 
-def token_pattern() -> str:
-    """Our counted-token regex (every token kind but punctuation), with non-capturing groups only.
+ESCAPES = ("w", "W", "s", "S", "d", "D")
 
-    Taken from :mod:`analysis.tokens` so that the baselines count exactly what we count.
+
+@lru_cache(maxsize=None)
+def _engine_differences(src: str, dst: str) -> str:
+    """Every character that one of the class escapes (\\w \\s \\d) matches in one engine and not the other."""
+    engines = {"re": re, "regex": _regex()}
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    diff: set[str] = set()
+    for esc in ("w", "s", "d"):
+        a = set(engines[src].findall("\\" + esc, every))
+        b = set(engines[dst].findall("\\" + esc, every))
+        diff |= a ^ b
+    return "".join(sorted(diff))
+
+
+def _regex():
+    import regex
+
+    return regex
+
+
+def _class_of(chars) -> str:
+    """A character class matching exactly ``chars`` (ranges of consecutive code points)."""
+    cps = sorted(ord(c) for c in chars)
+    parts, i = [], 0
+    esc = lambda cp: f"\\U{cp:08x}" if cp > 0xFFFF else f"\\u{cp:04x}"
+    while i < len(cps):
+        j = i
+        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
+            j += 1
+        parts.append(esc(cps[i]) if i == j else f"{esc(cps[i])}-{esc(cps[j])}")
+        i = j + 1
+    return "[" + "".join(parts) + "]"
+
+
+def _atoms(pattern: str):
+    """Split a regex into (text, is_class_atom) pieces: character classes and class escapes are atoms."""
+    i, start = 0, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            if pattern[i + 1:i + 2] in ESCAPES:
+                if start < i:
+                    yield pattern[start:i], False
+                yield pattern[i:i + 2], True
+                start = i + 2
+            i += 2
+            continue
+        if c == "[":
+            j = i + 1
+            if pattern[j:j + 1] == "^":
+                j += 1
+            if pattern[j:j + 1] == "]":
+                j += 1
+            while pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            if start < i:
+                yield pattern[start:i], False
+            yield pattern[i:j + 1], True
+            start = i = j + 1
+            continue
+        i += 1
+    if start < len(pattern):
+        yield pattern[start:], False
+
+
+# re's classes written as regex-module properties: re's \\w is str.isalnum() or "_" (letters and every kind of
+# number, so "½" is a word character), re's \\s is str.isspace() (which adds the separators U+001C-U+001F)
+RE_IN_REGEX = {"w": r"\p{L}\p{N}_", "s": r"\s\x1c-\x1f", "d": r"\p{Nd}"}
+
+
+def _re_atom_for_regex(atom: str) -> str:
+    """One class atom of an ``re`` pattern, written for the regex module with the same meaning."""
+    if atom.startswith("\\"):
+        esc = atom[1]
+        inner = RE_IN_REGEX[esc.lower()]
+        return f"[{inner}]" if esc.islower() else f"[^{inner}]"
+    negated = atom.startswith("[^")
+    body = atom[2:-1] if negated else atom[1:-1]
+    positives = [RE_IN_REGEX[e.lower()] for e in ESCAPES if "\\" + e in body and e.isupper()]
+    for e in ESCAPES:
+        if e.islower():
+            body = body.replace("\\" + e, RE_IN_REGEX[e])
+    if not positives:
+        return ("[^" if negated else "[") + body + "]"
+    # a negated class holding \\W (or \\S, \\D): "a word character that is none of the rest"
+    for e in ESCAPES:
+        body = body.replace("\\" + e, "")
+    if not negated or len(positives) > 1:
+        raise ValueError(f"cannot translate the class {atom!r} for the regex module")
+    simple = {(RE_IN_REGEX["w"], "_"): r"[\p{L}\p{N}]", (RE_IN_REGEX["w"], RE_IN_REGEX["d"] + "_"): r"[\p{L}\p{Nl}\p{No}]"}
+    if (positives[0], body) in simple:
+        return simple[positives[0], body]
+    return (f"(?:(?![{body}])[{positives[0]}])" if body else f"[{positives[0]}]")
+
+
+def translate_pattern(pattern: str, src: str, dst: str) -> str:
+    """``pattern`` as engine ``dst`` ("re" or "regex") must be written to match what it matches in ``src``.
+
+    The engines disagree on some characters for \\w, \\s and \\d: for ``re``, "½" and "²" are word characters,
+    for the regex module combining marks are. re -> regex rewrites each class with Unicode properties (\\w as
+    [\\p{L}\\p{N}_]...); regex -> re lists the characters on which each class atom differs (found by trying every
+    code point) as ``(?:(?!REMOVED)ATOM|ADDED)``. Either way the baselines find exactly our tokens (tested).
+    """
+    if src == dst:
+        return pattern
+    if src == "re":
+        return "".join(_re_atom_for_regex(text) if atom else text for text, atom in _atoms(pattern))
+    engines = {"re": re, "regex": _regex()}
+    candidates = _engine_differences(src, dst)
+    out = []
+    for text, atom in _atoms(pattern):
+        if not atom:
+            out.append(text)
+            continue
+        a = set(engines[src].findall(text, candidates))
+        b = set(engines[dst].findall(text, candidates))
+        added, removed = a - b, b - a
+        if not added and not removed:
+            out.append(text)
+            continue
+        core = f"(?!{_class_of(removed)}){text}" if removed else text
+        out.append(f"(?:{core}|{_class_of(added)})" if added else f"(?:{core})")
+    return "".join(out)
+
+
+def our_engine() -> str:
+    """The regex engine of our tokenizer: "regex" (the third-party module) or "re"."""
+    from analysis import tokens
+
+    return "re" if isinstance(tokens.COUNTED_RE, re.Pattern) else "regex"
+
+
+@lru_cache(maxsize=None)
+def token_pattern(engine: str | None = None) -> str:
+    """Our counted-token regex (every token kind but punctuation), non-capturing, written for ``engine``
+    ("re" for scikit-learn, "regex" for NLTK, whose RegexpTokenizer compiles with the regex module; None =
+    ours), so that the baselines count exactly what we count. Taken from :mod:`analysis.tokens`.
     """
     from analysis import tokens
 
     pattern = getattr(tokens, "COUNTED_PATTERN", None) or getattr(tokens, "TOKEN_PATTERN")
     if hasattr(pattern, "pattern"):
         pattern = pattern.pattern
-    return _non_capturing(pattern)
+    return translate_pattern(_non_capturing(pattern), our_engine(), engine or our_engine())
 
 
-def normalize_token(tok: str) -> str:
-    """What our tokenizer does to a token's surface: lowercase, typographic apostrophe to ASCII."""
-    return tok.lower().replace("\u2019", "'")
+def normalize_text(text: str) -> str:
+    """What every tool reads: the text lowercased, typographic apostrophe as ASCII (as CountVectorizer's
+    lowercase=True, and as our tokenizer reads it)."""
+    return text.lower().replace("\u2019", "'")
 
 
 # --- shared tail: counts -> frequency table -> keyness ------------------------------------------------------
@@ -183,7 +322,7 @@ def run_countvectorizer(corpus: dict, group_a: str, group_b: str, language: str 
             groups.append(rec["group"])
             yield rec["text"].replace("\u2019", "'")  # our apostrophe normalization, as its preprocessing
 
-    vec = CountVectorizer(token_pattern=token_pattern(), lowercase=True, dtype=np.int64)
+    vec = CountVectorizer(token_pattern=token_pattern("re"), lowercase=True, dtype=np.int64)
     matrix = vec.fit_transform(texts())
     names, codes = np.unique(np.asarray(groups, dtype=object), return_inverse=True)
     indicator = sp.csr_matrix((np.ones(len(groups), dtype=np.int64), (codes, np.arange(len(groups)))),
@@ -206,18 +345,18 @@ def run_countvectorizer(corpus: dict, group_a: str, group_b: str, language: str 
 
 
 def run_nltk(corpus: dict, group_a: str, group_b: str, language: str = "auto", verify: bool = False) -> dict:
-    """NLTK: RegexpTokenizer(ours) on each document, tokens lowercased, FreqDist per group (and a FreqDist of
+    """NLTK: RegexpTokenizer(ours) on each lowercased document, FreqDist per group (and a FreqDist of
     the document's distinct terms for document frequencies)."""
     from nltk.probability import FreqDist
     from nltk.tokenize import RegexpTokenizer
 
-    tokenizer = RegexpTokenizer(token_pattern())
+    tokenizer = RegexpTokenizer(token_pattern("regex"))
     term_counts: dict[str, FreqDist] = {}
     doc_counts: dict[str, FreqDist] = {}
     n_docs: Counter = Counter()
     for rec in documents(**corpus):
         group = rec["group"]
-        toks = [normalize_token(t) for t in tokenizer.tokenize(rec["text"])]
+        toks = tokenizer.tokenize(normalize_text(rec["text"]))
         if group not in term_counts:
             term_counts[group], doc_counts[group] = FreqDist(), FreqDist()
         term_counts[group].update(toks)

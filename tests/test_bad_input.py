@@ -521,7 +521,7 @@ def test_check_groups_one_document_corpus_has_no_rest():
 
 # ----------------------------------------------------------------------------------------------- comparisons
 
-STOPWORDS_ONLY = "Le la les de des du et un une. Il elle nous vous ils. Mais ou et donc or ni car."
+STOPWORDS_ONLY = "Le la les de des du et un une. Il elle nous vous ils. Mais ou ce cette se sa son ses est sont à au aux en dans par pour sur avec qui que."
 CONTENT_A = "Les trafiquants vendent la drogue sur Snapchat. Les trafiquants livrent la cocaïne à domicile."
 CONTENT_B = "La police surveille les réseaux sociaux. La police arrête les trafiquants et saisit la drogue."
 
@@ -557,11 +557,21 @@ def test_keyness_group_compared_with_itself():
 
 
 def test_keyness_group_whose_texts_are_all_stopwords():
+    """Group x says nothing but stop words: no term can be key for it, so the comparison is refused, naming
+    the group (as the pipeline calls keyness: with the stop words of the token table)."""
     keyness = keyness_fn()
-    freqs = freqs_of(docs_of(("x", STOPWORDS_ONLY), ("x", STOPWORDS_ONLY.lower()), ("y", CONTENT_B)))
+    tokens = pytest.importorskip("analysis.tokens")
+    counts = pytest.importorskip("analysis.counts")
+    toks = tokens.tokenize(docs_of(("x", STOPWORDS_ONLY), ("x", STOPWORDS_ONLY.lower()), ("y", CONTENT_B),
+                                   ("y", CONTENT_A)), language="fr")
+    x_words = toks[(toks["group"] == "x") & ~toks["is_punct"]]
+    assert len(x_words) and x_words["is_stopword"].all(), "the test text must be stop words only"
+    stop = set(toks.loc[toks["is_stopword"], "token"])
+    freqs = counts.term_frequencies(toks, group_col="group")
     with pytest.raises(ComparisonError) as info:
-        keyness(freqs, "x", "y", min_count=1)
-    assert "'x'" in str(info.value) and "stopword" in str(info.value).lower()
+        keyness(freqs, "x", "y", min_count=1, stopwords=stop)
+    message = str(info.value).lower()
+    assert "'x'" in message and "stop word" in message.replace("stopword", "stop word"), message
 
 
 def test_keyness_corpus_of_one_document():
@@ -615,11 +625,13 @@ def test_report_cli_refuses_broken_corpus_naming_file_and_line(tmp_path):
 
 
 def test_report_cli_refuses_stopword_only_group(tmp_path):
-    root = write_folder(tmp_path / "c", {"a.txt": STOPWORDS_ONLY.encode(), "b.txt": CONTENT_B.encode()},
-                        "doc_id,path,group,language\nd1,a.txt,x,fr\nd2,b.txt,y,fr\n")
+    root = write_folder(tmp_path / "c", {"a.txt": STOPWORDS_ONLY.encode(), "a2.txt": STOPWORDS_ONLY.lower().encode(),
+                                         "b.txt": CONTENT_B.encode(), "b2.txt": CONTENT_A.encode()},
+                        "doc_id,path,group,language\nd1,a.txt,x,fr\nd2,a2.txt,x,fr\nd3,b.txt,y,fr\nd4,b2.txt,y,fr\n")
     proc = run_cli("report", "--corpus", str(root), "--out", str(tmp_path / "out"), "-p", "group_a", "x",
-                   "-p", "group_b", "y", cwd=tmp_path, timeout=300)
-    assert_clean_failure(proc, "'x'", "stopword")
+                   "-p", "group_b", "y", "-p", "min_count", "1", cwd=tmp_path, timeout=300)
+    assert_clean_failure(proc, "'x'", "stop word")
+    assert not (tmp_path / "out" / "index.html").exists()
 
 
 def test_report_cli_refuses_one_document_corpus(tmp_path):
