@@ -221,6 +221,10 @@ def keyness(freqs: pd.DataFrame, group_a: str, group_b: str = REST, min_count: i
     keep = _drop_stopwords(terms, stopwords)
     if not keep.any():
         raise ComparisonError("no term is left once stop words are removed")
+    for g, counts in ((group_a, a), (group_b, b)):
+        if not counts[keep].any():
+            raise ComparisonError(f"group {g!r} has no word left once stop words are removed: its texts are "
+                                  "stop words only, so no term can be key for it")
     keep &= (a + b) >= min_count
     if not keep.any():
         raise ComparisonError(f"no term occurs at least min_count={min_count} times in the two groups")

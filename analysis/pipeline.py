@@ -18,6 +18,7 @@ analyses are kept; a cache folder that cannot be written only costs speed.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -78,6 +79,7 @@ class Analysis(Mapping):
     frame_sentences: pd.DataFrame | None = None
     frame_comparison: pd.DataFrame | None = None
     missing: dict = field(default_factory=dict)
+    step_seconds: dict = field(default_factory=dict)
     excluded_documents: int = 0
     seconds: float = 0.0
     from_cache: bool = False
@@ -304,7 +306,8 @@ def compute(p: dict, key: str = "", docs: pd.DataFrame | None = None) -> Analysi
         documents["language"] = [lang_of.get(d, "") for d in documents["doc_id"]]
         stop = _stopword_set(p, lang_of.values())
         kw = {"stopwords": stop} if stop is not None else {}
-        toks = T.tokenize(docs, language=p["language"], group_col="group", **kw)
+        with _step(result, "tokens"):
+            toks = T.tokenize(docs, language=p["language"], group_col="group", **kw)
         result.tokens = toks
         words = toks[~toks["is_punct"].astype(bool)]
         documents["n_tokens"] = words.groupby("doc_id").size().reindex(documents["doc_id"]).fillna(0).astype(
@@ -316,6 +319,16 @@ def compute(p: dict, key: str = "", docs: pd.DataFrame | None = None) -> Analysi
     # ---- actors, claims, quotes, frames (helper NARRATIVE's modules)
     _narrative_tables(result, docs, p)
     return result
+
+
+@contextlib.contextmanager
+def _step(result: Analysis, name: str):
+    """Record how long one step of the analysis took (``Analysis.step_seconds``, shown in run.json)."""
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        result.step_seconds[name] = round(time.perf_counter() - t0, 3)
 
 
 def _stopword_terms(toks: pd.DataFrame) -> set[str]:
@@ -334,8 +347,10 @@ def _text_tables(result: Analysis, toks: pd.DataFrame, docs: pd.DataFrame, p: di
             missing[name] = _missing("counts")
     else:
         if p["backend"] in ("", "local"):
-            freqs = counts.term_frequencies(toks, group_col="group", term="token", ngram=1)
-            bigrams = counts.term_frequencies(toks, group_col="group", term="token", ngram=2)
+            with _step(result, "frequencies"):
+                freqs = counts.term_frequencies(toks, group_col="group", term="token", ngram=1)
+            with _step(result, "frequencies_bigrams"):
+                bigrams = counts.term_frequencies(toks, group_col="group", term="token", ngram=2)
         else:  # counting on Dask (analysis/distributed.py): the same tables, computed by the cluster
             from .distributed import counts_for_backend
 
@@ -350,7 +365,8 @@ def _text_tables(result: Analysis, toks: pd.DataFrame, docs: pd.DataFrame, p: di
         if keyness is None:
             missing["keyness"] = missing["keyness_bigrams"] = _missing("keyness")
         else:
-            result.keyness = keyness(freqs, a, b, min_count=p["min_count"], stopwords=stop_terms)
+            with _step(result, "keyness"):
+                result.keyness = keyness(freqs, a, b, min_count=p["min_count"], stopwords=stop_terms)
             try:
                 result.keyness_bigrams = keyness(bigrams, a, b, min_count=p["min_count"], stopwords=stop_terms)
             except ComparisonError as err:  # few bigrams reach the minimum count: say so, keep the words
@@ -398,17 +414,20 @@ def _narrative_tables(result: Analysis, docs: pd.DataFrame, p: dict) -> None:
     missing = result.missing
     try:
         from . import entities
-        result.entities = entities.find_entities(docs, gazetteer=p["gazetteer"] or None, group_col="group")
+        with _step(result, "entities"):
+            result.entities = entities.find_entities(docs, gazetteer=p["gazetteer"] or None, group_col="group")
     except ImportError:
         missing["entities"] = _missing("entities")
     try:
         from . import claims
-        result.claims = claims.find_claims(docs, group_col="group")
+        with _step(result, "claims"):
+            result.claims = claims.find_claims(docs, group_col="group")
     except ImportError:
         missing["claims"] = _missing("claims")
     try:
         from . import quotes
-        result.quotes = quotes.find_quotes(docs, group_col="group")
+        with _step(result, "quotes"):
+            result.quotes = quotes.find_quotes(docs, group_col="group")
     except ImportError:
         missing["quotes"] = _missing("quotes")
     try:
@@ -418,10 +437,13 @@ def _narrative_tables(result: Analysis, docs: pd.DataFrame, p: dict) -> None:
             missing[name] = _missing("frames")
         return
     lexicon = frames.load_frames(p["lexicon"] or None)
-    result.frame_sentences = frames.frame_sentences(docs, lexicon=lexicon, group_col="group")
-    result.frames = frames.frame_shares(docs, lexicon=lexicon, group_col="group")
-    result.frame_comparison = frames.compare_frames(result.frames, p["group_a"], p["group_b"], n_boot=2000,
-                                                    seed=p["seed"])
+    with _step(result, "frame_sentences"):
+        result.frame_sentences = frames.frame_sentences(docs, lexicon=lexicon, group_col="group")
+    with _step(result, "frames"):
+        result.frames = frames.frame_shares(docs, lexicon=lexicon, group_col="group")
+    with _step(result, "frame_comparison"):
+        result.frame_comparison = frames.compare_frames(result.frames, p["group_a"], p["group_b"], n_boot=2000,
+                                                        seed=p["seed"])
 
 
 def _sort(df: pd.DataFrame, by: list[str], ascending: list[bool]) -> pd.DataFrame:

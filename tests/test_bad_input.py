@@ -79,7 +79,9 @@ def cli_available() -> bool:
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
     if not cli_available():
         pytest.skip("analysis/cli.py (python -m analysis) does not exist yet")
-    env = dict(os.environ, PYTHONPATH=str(ROOT), NARRATIVES_CACHE_DIR=str((cwd or ROOT) / ".cache-test"))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    if cwd is not None:  # a report run caches its analysis in the test's folder, never in the repository
+        env["NARRATIVES_CACHE_DIR"] = str(cwd / ".cache-test")
     return subprocess.run([sys.executable, "-m", "analysis", *args], cwd=cwd or ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout)
 
@@ -454,6 +456,10 @@ def test_cli_validate_good_and_broken_corpus(tmp_path):
                          "legacy.txt", "0xE9", "line 5", "outside")
     proc = run_cli("validate", str(tmp_path / "nowhere"))
     assert_clean_failure(proc, "nowhere")
+    legacy = write_folder(tmp_path / "legacy", {"legacy.txt": FRENCH.encode("cp1252")}, "doc_id,path,group\nd1,legacy.txt,x\n")
+    assert_clean_failure(run_cli("validate", str(legacy)), "legacy.txt", "line 1", "0xE9")
+    proc = run_cli("validate", str(legacy), "--encoding", "cp1252")
+    assert proc.returncode == 0, proc.stderr + proc.stdout
 
 
 # ----------------------------------------------------------------------------------------------- parameters

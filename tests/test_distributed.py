@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 
-import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 

@@ -245,3 +245,11 @@ def test_seed_keyness_with_other_group_names(seed_docs, seed_freqs):
     kb = keyness(bi, "us_federal", "fr_policing", min_count=2)
     assert {"trafic de stupéfiants", "réseaux sociaux"} & set(kb.loc[kb["g2"] < 0, "term"])
     assert "blue lotus" in set(kb.loc[kb["g2"] > 0, "term"])
+
+
+def test_group_of_stop_words_only_is_refused():
+    f = freqs_table({"le": 5, "de": 5}, {"le": 3, "trafic": 7})
+    with pytest.raises(ComparisonError, match="group 'A' has no word left once stop words"):
+        keyness(f, "A", "B", min_count=1, stopwords={"le", "de"})
+    with pytest.raises(ComparisonError, match="group 'B'"):
+        keyness(f, "A", "B", min_count=1, stopwords={"le", "trafic"})

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # renders whole reports
 PNG_IN_HTML = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=\s]+)")
 TIME_KEYS = re.compile(r"time|timing|date|started|finished|ended|elapsed|duration|seconds|when|created", re.I)
 ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
@@ -40,11 +41,24 @@ def two_runs(tmp_path_factory) -> tuple[Path, Path]:
     corpus = base / "seeds"
     shutil.copytree(ROOT / "seeds", corpus)  # the same corpus at the same path for both runs
     out = base / "report"
+    before = kit_fingerprint()
     render(corpus, out, base / "cache1", "1")
     first = base / "first"
     shutil.copytree(out, first, symlinks=True)
     render(corpus, out, base / "cache2", "2", "--force")
+    assert kit_fingerprint() == before, ("the kit's code or notebooks were edited while this test ran: "
+                                         "the two runs are not of the same code, run the test again")
     return first, out
+
+
+def kit_fingerprint() -> str:
+    """SHA-256 of the analysis package, its data and templates, and the notebooks."""
+    h = hashlib.sha256()
+    for folder in (ROOT / "analysis", ROOT / "notebooks"):
+        for p in sorted(folder.rglob("*")):
+            if p.is_file() and "__pycache__" not in p.parts:
+                h.update(str(p.relative_to(ROOT)).encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
 
 
 def files(root: Path, pattern: str) -> dict[str, Path]:

@@ -158,3 +158,11 @@ def test_fast_path_regex_is_the_same_pattern():
     text = "L’«Opération» : 91 000 livres, 90 % ; #shit @dea https://x.fr 😀 Saint-Étienne."
     counted = [t for t in TOKEN_RE.findall(text.lower().replace("\u2019", "'")) if token_kind(t) != "punct"]
     assert find_tokens(text) == counted == COUNTED_RE.findall(text.lower().replace("\u2019", "'"))
+
+
+def test_document_without_text_is_named():
+    docs = pd.DataFrame({"doc_id": ["ok", "bad"], "text": ["Un texte.", None]})
+    with pytest.raises(ParameterError, match="'bad'"):
+        tokenize(docs)
+    with pytest.raises(ParameterError, match="'bad'"):
+        tokenize(docs, language="fr")
