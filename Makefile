@@ -33,12 +33,23 @@ test: $(STAMP)  ## run the whole test suite
 lab: $(STAMP)  ## open JupyterLab on the notebooks
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
 
-bench: $(STAMP)  ## run the benchmark (installs the baselines of bench/requirements.lock)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r bench/requirements.lock
-	$(PY) -m bench
+# The benchmark's baselines (scattertext pins scipy<1.14, hence numpy<2.3) live in their own environment so
+# that `make bench` never changes the pins that `make test` and `make reports` run with.
+BENCH_VENV ?= .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
+$(BENCH_STAMP): requirements.lock bench/requirements.lock pyproject.toml
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.lock
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)  ## run the benchmark in .venv-bench (with the baselines of bench/requirements.lock)
+	$(BENCH_VENV)/bin/python -m bench $(BENCH_ARGS)
 
 clean-cache:  ## delete the analysis cache (safe: it is rebuilt on the next run)
 	rm -rf .cache/analysis
 
 clean:  ## delete the virtual environment, the cache and the generated reports
-	rm -rf $(VENV) .cache reports/seeds reports/.*-build-* reports/*.partial
+	rm -rf $(VENV) $(BENCH_VENV) .cache reports/seeds reports/.*-build-* reports/*.partial
