@@ -262,12 +262,8 @@ def compare_documents(docs: pd.DataFrame, p: dict) -> tuple[pd.DataFrame, int]:
     return docs[keep].reset_index(drop=True), int((~keep).sum())
 
 
-def _missing(name: str) -> str:
-    return f"not available: the module analysis/{name}.py is not installed in this kit"
-
-
 def compute(p: dict, key: str = "", docs: pd.DataFrame | None = None) -> Analysis:
-    """Compute every table (no cache). Modules that are absent leave their tables out, with a note."""
+    """Compute every table (no cache)."""
     from .corpus import date_precision, load_corpus
     from .sentences import split_sentences
 
@@ -289,34 +285,25 @@ def compute(p: dict, key: str = "", docs: pd.DataFrame | None = None) -> Analysi
     result = Analysis(params=dict(p), key=key, group_a=a, group_b=b, documents=documents, missing=missing,
                       excluded_documents=excluded)
 
-    # ---- tokens, frequencies, keyness, collocations, concordance (helper TEXT's modules)
-    try:
-        from . import tokens as T
-    except ImportError:
-        T = None
-    if T is None:
-        for name in ("tokens", "frequencies", "frequencies_bigrams", "keyness", "keyness_bigrams",
-                     "collocations", "concordance"):
-            missing[name] = _missing("tokens")
-        if "language" not in documents.columns:
-            documents["language"] = p["language"] if p["language"] != "auto" else ""
-    else:
-        langs = T.document_languages(docs, language=p["language"])
-        lang_of = dict(zip(langs.index, langs.to_numpy())) if isinstance(langs, pd.Series) else {}
-        documents["language"] = [lang_of.get(d, "") for d in documents["doc_id"]]
-        stop = _stopword_set(p, lang_of.values())
-        kw = {"stopwords": stop} if stop is not None else {}
-        with _step(result, "tokens"):
-            toks = T.tokenize(docs, language=p["language"], group_col="group", **kw)
-        result.tokens = toks
-        words = toks[~toks["is_punct"].astype(bool)]
-        documents["n_tokens"] = words.groupby("doc_id").size().reindex(documents["doc_id"]).fillna(0).astype(
-            "int64").to_numpy()
-        documents["n_types"] = words.groupby("doc_id")["token"].nunique().reindex(documents["doc_id"]).fillna(
-            0).astype("int64").to_numpy()
-        _text_tables(result, toks, docs, p, stop)
+    # ---- tokens, frequencies, keyness, collocations, concordance
+    from . import tokens as T
 
-    # ---- actors, claims, quotes, frames (helper NARRATIVE's modules)
+    langs = T.document_languages(docs, language=p["language"])
+    lang_of = dict(zip(langs.index, langs.to_numpy()))
+    documents["language"] = [lang_of.get(d, "") for d in documents["doc_id"]]
+    stop = _stopword_set(p, lang_of.values())
+    kw = {"stopwords": stop} if stop is not None else {}
+    with _step(result, "tokens"):
+        toks = T.tokenize(docs, language=p["language"], group_col="group", **kw)
+    result.tokens = toks
+    words = toks[~toks["is_punct"].astype(bool)]
+    documents["n_tokens"] = words.groupby("doc_id").size().reindex(documents["doc_id"]).fillna(0).astype(
+        "int64").to_numpy()
+    documents["n_types"] = words.groupby("doc_id")["token"].nunique().reindex(documents["doc_id"]).fillna(
+        0).astype("int64").to_numpy()
+    _text_tables(result, toks, docs, p, stop)
+
+    # ---- actors, claims, quotes, frames
     _narrative_tables(result, docs, p)
     return result
 
@@ -336,106 +323,65 @@ def _stopword_terms(toks: pd.DataFrame) -> set[str]:
 
 
 def _text_tables(result: Analysis, toks: pd.DataFrame, docs: pd.DataFrame, p: dict, stop) -> None:
-    a, b, missing = p["group_a"], p["group_b"], result.missing
-    try:
-        from . import counts
-    except ImportError:
-        counts = None
-    stop_terms = _stopword_terms(toks)
-    if counts is None:
-        for name in ("frequencies", "frequencies_bigrams", "keyness", "keyness_bigrams"):
-            missing[name] = _missing("counts")
-    else:
-        if p["backend"] in ("", "local"):
-            with _step(result, "frequencies"):
-                freqs = counts.term_frequencies(toks, group_col="group", term="token", ngram=1)
-            with _step(result, "frequencies_bigrams"):
-                bigrams = counts.term_frequencies(toks, group_col="group", term="token", ngram=2)
-        else:  # counting on Dask (analysis/distributed.py): the same tables, computed by the cluster
-            from .distributed import counts_for_backend
+    from . import counts
+    from .collocations import collocations
+    from .concordance import kwic
+    from .keyness import keyness
 
-            freqs = counts_for_backend(docs, p["backend"], group_col="group", language=p["language"], ngram=1)
-            bigrams = counts_for_backend(docs, p["backend"], group_col="group", language=p["language"], ngram=2)
-        result.frequencies = _sort(freqs, ["group", "count", "term"], [True, False, True])
-        result.frequencies_bigrams = _sort(bigrams, ["group", "count", "term"], [True, False, True])
-        try:
-            from .keyness import keyness
-        except ImportError:
-            keyness = None
-        if keyness is None:
-            missing["keyness"] = missing["keyness_bigrams"] = _missing("keyness")
-        else:
-            with _step(result, "keyness"):
-                result.keyness = keyness(freqs, a, b, min_count=p["min_count"], stopwords=stop_terms)
-            try:
-                result.keyness_bigrams = keyness(bigrams, a, b, min_count=p["min_count"], stopwords=stop_terms)
-            except ComparisonError as err:  # few bigrams reach the minimum count: say so, keep the words
-                result.keyness_bigrams = None
-                missing["keyness_bigrams"] = f"not available: {err}"
+    a, b, missing = p["group_a"], p["group_b"], result.missing
+    stop_terms = _stopword_terms(toks)
+    if p["backend"] in ("", "local"):
+        with _step(result, "frequencies"):
+            freqs = counts.term_frequencies(toks, group_col="group", term="token", ngram=1)
+        with _step(result, "frequencies_bigrams"):
+            bigrams = counts.term_frequencies(toks, group_col="group", term="token", ngram=2)
+    else:  # counting on Dask (analysis/distributed.py): the same tables, computed by the cluster
+        from .distributed import counts_for_backend, dask_client
+
+        kw = {"stopwords": stop} if stop is not None else {}
+        with _step(result, "frequencies"), dask_client(p["backend"]) as client:
+            freqs = counts_for_backend(docs, client, group_col="group", language=p["language"], ngram=1, **kw)
+            bigrams = counts_for_backend(docs, client, group_col="group", language=p["language"], ngram=2, **kw)
+    result.frequencies = _sort(freqs, ["group", "count", "term"], [True, False, True])
+    result.frequencies_bigrams = _sort(bigrams, ["group", "count", "term"], [True, False, True])
+    with _step(result, "keyness"):
+        result.keyness = keyness(freqs, a, b, min_count=p["min_count"], stopwords=stop_terms)
     try:
-        from .collocations import collocations
-    except ImportError:
-        collocations = None
-    if collocations is None:
-        missing["collocations"] = _missing("collocations")
-    else:
-        parts = []
-        for g in (a, b):
-            sub = toks[toks["group"] == g]
-            c = collocations(sub, measure="likelihood_ratio", min_freq=2, window=2, top_n=p["top_n"])
-            c.insert(0, "group", g)
-            parts.append(c)
-        result.collocations = pd.concat(parts, ignore_index=True)
-    try:
-        from .concordance import kwic
-    except ImportError:
-        kwic = None
-    if kwic is None:
-        missing["concordance"] = _missing("concordance")
-    elif result.keyness is not None:
-        parts = []
-        k = result.keyness
-        n = min(CONCORDANCE_TERMS, p["top_n"])
-        for side, sub in ((a, k[k["g2"] > 0].head(n)), (b, k[k["g2"] < 0].head(n))):
-            for term in sub["term"]:
-                lines = kwic(toks, docs, str(term), regex=False, window=8, group_col="group")
-                lines = lines.head(CONCORDANCE_LINES).copy()
-                lines.insert(0, "term", term)
-                lines.insert(1, "key_for", side)
-                parts.append(lines)
-        result.concordance = (pd.concat(parts, ignore_index=True) if parts else
-                              pd.DataFrame(columns=["term", "key_for", "doc_id", "group", "sentence_id", "position",
-                                                    "left", "match", "right"]))
-    else:
-        missing["concordance"] = "not available: no keyness table to pick key terms from"
+        result.keyness_bigrams = keyness(bigrams, a, b, min_count=p["min_count"], stopwords=stop_terms)
+    except ComparisonError as err:  # few bigrams reach the minimum count: say so, keep the words
+        result.keyness_bigrams = None
+        missing["keyness_bigrams"] = f"not available: {err}"
+    parts = []
+    for g in (a, b):
+        sub = toks[toks["group"] == g]
+        c = collocations(sub, measure="likelihood_ratio", min_freq=2, window=2, top_n=p["top_n"])
+        c.insert(0, "group", g)
+        parts.append(c)
+    result.collocations = pd.concat(parts, ignore_index=True)
+    parts = []
+    k = result.keyness
+    n = min(CONCORDANCE_TERMS, p["top_n"])
+    for side, sub in ((a, k[k["g2"] > 0].head(n)), (b, k[k["g2"] < 0].head(n))):
+        for term in sub["term"]:
+            lines = kwic(toks, docs, str(term), regex=False, window=8, group_col="group")
+            lines = lines.head(CONCORDANCE_LINES).copy()
+            lines.insert(0, "term", term)
+            lines.insert(1, "key_for", side)
+            parts.append(lines)
+    result.concordance = (pd.concat(parts, ignore_index=True) if parts else
+                          pd.DataFrame(columns=["term", "key_for", "doc_id", "group", "sentence_id", "position",
+                                                "left", "match", "right"]))
 
 
 def _narrative_tables(result: Analysis, docs: pd.DataFrame, p: dict) -> None:
-    missing = result.missing
-    try:
-        from . import entities
-        with _step(result, "entities"):
-            result.entities = entities.find_entities(docs, gazetteer=p["gazetteer"] or None, group_col="group")
-    except ImportError:
-        missing["entities"] = _missing("entities")
-    try:
-        from . import claims
-        with _step(result, "claims"):
-            result.claims = claims.find_claims(docs, group_col="group")
-    except ImportError:
-        missing["claims"] = _missing("claims")
-    try:
-        from . import quotes
-        with _step(result, "quotes"):
-            result.quotes = quotes.find_quotes(docs, group_col="group")
-    except ImportError:
-        missing["quotes"] = _missing("quotes")
-    try:
-        from . import frames
-    except ImportError:
-        for name in ("frames", "frame_sentences", "frame_comparison"):
-            missing[name] = _missing("frames")
-        return
+    from . import claims, entities, frames, quotes
+
+    with _step(result, "entities"):
+        result.entities = entities.find_entities(docs, gazetteer=p["gazetteer"] or None, group_col="group")
+    with _step(result, "claims"):
+        result.claims = claims.find_claims(docs, group_col="group")
+    with _step(result, "quotes"):
+        result.quotes = quotes.find_quotes(docs, group_col="group")
     lexicon = frames.load_frames(p["lexicon"] or None)
     with _step(result, "frame_sentences"):
         result.frame_sentences = frames.frame_sentences(docs, lexicon=lexicon, group_col="group")

@@ -90,3 +90,20 @@ def test_unknown_backend_and_unreachable_scheduler(monkeypatch):
         D.counts_for_backend(list(iter_documents(SEEDS)), "spark")
     with pytest.raises(ParameterError, match="cannot reach"):
         D.counts_for_backend(list(iter_documents(SEEDS)), "tcp://127.0.0.1:1")
+
+
+@pytest.mark.parametrize("extra", ["", "fentanyl,snapchat"])
+def test_report_backend_parameter_gives_the_local_tables(client, extra):
+    """The report parameter ``backend`` (here the address of the test's cluster) changes where counting runs,
+    not one cell of the frequency and keyness tables the reports show."""
+    from analysis import pipeline
+
+    address = client.scheduler.address
+    base = {"corpus": str(SEEDS), "extra_stopwords": extra}
+    local = pipeline.analyze(base, use_cache=False)
+    remote = pipeline.analyze({**base, "backend": address}, use_cache=False)
+    for name in ("frequencies", "frequencies_bigrams", "keyness", "keyness_bigrams"):
+        assert_frame_equal(local[name].reset_index(drop=True), remote[name].reset_index(drop=True),
+                           check_exact=True)
+    if extra:
+        assert "fentanyl" not in set(remote["keyness"]["term"])
