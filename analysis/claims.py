@@ -70,7 +70,7 @@ def parse_number(text: str) -> float | None:
     if not s:
         return None
     s = re.sub(r"^(?:US)?[$€]\s*", "", s)
-    m = re.fullmatch(rf"(.+?)(?:\s+(millions?|milliards?|billions?|thousand|mille|trillion|mds?|bn))?", s,
+    m = re.fullmatch(r"(.+?)(?:\s+(millions?|milliards?|billions?|thousand|mille|trillion|mds?|bn))?", s,
                      re.IGNORECASE)
     core, scale = (m.group(1), m.group(2)) if m else (s, None)
     value = _parse_digits(core)
@@ -174,12 +174,12 @@ UNIT_PATTERNS = [
     ("percent", rf"(?:%|pour{SP}*cents?|per{SP}*cent|percent|pc)(?!\w)"),
     ("EUR", rf"(?:(?:d{AP}|de{SP}+)?euros?|€|EUR)(?!\w)"),
     ("USD", rf"(?:(?:de{SP}+)?dollars?(?:{SP}+américains|{SP}+US)?|\$|USD|US\$)(?!\w)"),
-    ("pounds", rf"(?:livres?|pounds?|lbs?\.?)(?!\w)"),
-    ("kg", rf"(?:kilogrammes?|kilos?|kg|kilograms?)(?!\w)"),
-    ("g", rf"(?:grammes?|grams?|g)(?!\w)"),
-    ("mg", rf"(?:milligrammes?|milligrams?|mg)(?!\w)"),
-    ("t", rf"(?:tonnes?|tons?|t)(?!\w)"),
-    ("litres", rf"(?:litres?|liters?)(?!\w)"),
+    ("pounds", r"(?:livres?|pounds?|lbs?\.?)(?!\w)"),
+    ("kg", r"(?:kilogrammes?|kilos?|kg|kilograms?)(?!\w)"),
+    ("g", r"(?:grammes?|grams?|g)(?!\w)"),
+    ("mg", r"(?:milligrammes?|milligrams?|mg)(?!\w)"),
+    ("t", r"(?:tonnes?|tons?|t)(?!\w)"),
+    ("litres", r"(?:litres?|liters?)(?!\w)"),
 ]
 TIME_UNITS = [("years", r"ans|années|année|an|years?"), ("months", r"mois|months?"),
               ("weeks", r"semaines?|weeks?"), ("days", r"jours?|days?"), ("hours", r"heures?|hours?|h"),

@@ -483,16 +483,17 @@ def _document_hashes(fmt: CorpusFormat) -> tuple[str, dict[str, str]]:
             raise CorpusError(problems)
         for row, line in zip(rows, lines):
             target = _check_inside(fmt.path, (row.get("path") or "").strip(), str(fmt.path / MANIFEST), line)
-            digest = _file_sha256(target)
+            digest = file_sha256(target)
             docs[_meta(str(row.get("doc_id", "")))] = digest
             corpus.update(digest.encode())
         return corpus.hexdigest(), docs
     for rec in iter_documents(fmt.path):
         docs[rec["doc_id"]] = hashlib.sha256(rec["text"].encode("utf-8")).hexdigest()
-    return _file_sha256(fmt.path), docs
+    return file_sha256(fmt.path), docs
 
 
-def _file_sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in 1 MiB chunks."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):

@@ -19,8 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
+from .datafiles import load_yaml_list
 from .errors import AnalysisError, ParameterError
 from .sentences import sentence_spans
 
@@ -96,18 +96,8 @@ def load_gazetteer(path: str | Path | None = None) -> pd.DataFrame:
     word beginnings, empty when none), ``role`` (optional, for people: used by quotes.py), ``entry`` (1-based position in the file). Raises AnalysisError naming
     the file and entry at fault."""
     path = Path(path) if path else GAZETTEER
-    if not path.is_file():
-        raise ParameterError("gazetteer", f"no such file: {path}", "a YAML file like analysis/data/gazetteer.yaml")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark else ""
-        raise AnalysisError(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
-    except UnicodeDecodeError:
-        raise AnalysisError(f"{path}: not UTF-8 text") from None
-    if not isinstance(data, list):
-        raise AnalysisError(f"{path}: expected a list of entries (canonical, category, aliases)")
+    data = load_yaml_list(path, "gazetteer", "analysis/data/gazetteer.yaml",
+                          "entries (canonical, category, aliases)")
     rows = []
     for i, entry in enumerate(data, start=1):
         where = f"{path}, entry {i}"

@@ -248,7 +248,7 @@ def frame_shares(comparison: pd.DataFrame, group_a: str, group_b: str):
     ax.axvline(0, color="#333333", linewidth=0.8)
     ax.set_yticks(y, [""] * len(y))
     ax.set_ylim(axes[0].get_ylim())
-    ax.set_xlabel(f"A − B, points (95% bootstrap interval)\ngrey: the data cannot carry a difference")
+    ax.set_xlabel("A − B, points (95% bootstrap interval)\ngrey: the data cannot carry a difference")
     ax.set_title("Difference A − B")
     fig.suptitle(f"Frames: {group_a} (A) vs {group_b} (B)")
     fig.tight_layout()

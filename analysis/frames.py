@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from .entities import DATA, SentenceIndex, iter_docs, phrase_body
+from .datafiles import load_yaml_list
 from .errors import AnalysisError, ComparisonError, ParameterError
 
 FRAMES = DATA / "frames.yaml"
@@ -53,18 +53,8 @@ def load_frames(path: str | Path | None = None) -> pd.DataFrame:
     """One row per frame: ``frame`` (id), ``label``, ``definition``, ``terms`` (tuple), ``patterns`` (tuple),
     ``regex`` (compiled). Raises AnalysisError naming the file and frame at fault."""
     path = Path(path) if path else FRAMES
-    if not path.is_file():
-        raise ParameterError("lexicon", f"no such file: {path}", "a YAML file like analysis/data/frames.yaml")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark else ""
-        raise AnalysisError(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
-    except UnicodeDecodeError:
-        raise AnalysisError(f"{path}: not UTF-8 text") from None
-    if not isinstance(data, list) or not data:
-        raise AnalysisError(f"{path}: expected a non-empty list of frames (id, label, definition, terms)")
+    data = load_yaml_list(path, "lexicon", "analysis/data/frames.yaml", "frames (id, label, definition, terms)",
+                          allow_empty=False)
     rows, seen = [], set()
     for i, fr in enumerate(data, start=1):
         where = f"{path}, frame {i}"

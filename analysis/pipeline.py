@@ -28,13 +28,14 @@ import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from . import params as P
+from . import provenance
+from .corpus import file_sha256
 from .errors import AnalysisError, ComparisonError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -111,14 +112,6 @@ def cache_dir() -> Path:
     return Path(env) if env else DEFAULT_CACHE
 
 
-def _file_digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def code_hash() -> str:
     """SHA-256 over the analysis package's Python files and data files (names and bytes)."""
     h = hashlib.sha256()
@@ -128,18 +121,13 @@ def code_hash() -> str:
             continue
         h.update(str(p.relative_to(PACKAGE_DIR)).encode())
         h.update(b"\0")
-        h.update(_file_digest(p).encode())
+        h.update(file_sha256(p).encode())
     return h.hexdigest()
 
 
 def package_versions(names=RESULT_PACKAGES) -> dict[str, str | None]:
-    out = {}
-    for name in names:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = None
-    return out
+    """Versions of the packages whose results the cache depends on."""
+    return provenance.package_versions(names)
 
 
 def result_params(params: dict) -> dict:
@@ -147,7 +135,7 @@ def result_params(params: dict) -> dict:
     out = {k: v for k, v in sorted(params.items()) if k not in NOT_IN_KEY}
     for name in FILE_PARAMS:
         if params.get(name):
-            out[name] = {"sha256": _file_digest(Path(params[name]))}
+            out[name] = {"sha256": file_sha256(Path(params[name]))}
     return out
 
 

@@ -24,10 +24,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from .entities import DATA, SentenceIndex, iter_docs, load_gazetteer
-from .errors import AnalysisError, ParameterError
+from .datafiles import load_yaml_list
+from .errors import AnalysisError
 
 VOICES = DATA / "voices.yaml"
 QUOTE_COLUMNS = ["doc_id", "group", "speaker", "role", "voice_kind", "quote", "attribution", "start", "end",
@@ -42,14 +42,7 @@ AP = "['’]"
 def load_voices(path: str | Path | None = None) -> list[tuple[str, re.Pattern]]:
     """Ordered (voice_kind, compiled pattern) rules; AnalysisError naming file and rule when malformed."""
     path = Path(path) if path else VOICES
-    if not path.is_file():
-        raise ParameterError("voices", f"no such file: {path}")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise AnalysisError(f"{path}: not valid YAML ({exc})") from None
-    if not isinstance(data, list):
-        raise AnalysisError(f"{path}: expected a list of rules (voice_kind, patterns)")
+    data = load_yaml_list(path, "voices", "analysis/data/voices.yaml", "rules (voice_kind, patterns)")
     rules = []
     for i, rule in enumerate(data, start=1):
         if not isinstance(rule, dict) or rule.get("voice_kind") not in VOICE_KINDS:

@@ -1,0 +1,62 @@
+"""The small summaries the report pages show, on tables small enough to check by hand."""
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import summaries
+
+
+def docs():
+    return pd.DataFrame({
+        "doc_id": ["a1", "a2", "b1", "b2", "b3"],
+        "group": ["A", "A", "B", "B", "B"],
+        "source": ["AFP", "", "AFP", "Le HuffPost", "AFP"],
+        "date": ["2023-05", "2023-07-13", "", "2022-11-01", "2024"],
+        "n_tokens": [10, 30, 5, 7, 9],
+        "n_sentences": [1, 3, 1, 1, 2],
+    })
+
+
+def test_group_sizes():
+    t = summaries.group_sizes(docs(), "A", "B").set_index("group")
+    assert t.loc["A", "documents"] == 2 and t.loc["A", "word tokens"] == 40 and t.loc["A", "sentences"] == 4
+    assert t.loc["A", "median length (tokens)"] == 20.0 and t.loc["A", "dated documents"] == 2
+    assert t.loc["B", "documents"] == 3 and t.loc["B", "word tokens"] == 21 and t.loc["B", "dated documents"] == 2
+    assert list(t["side"]) == ["A", "B"]
+
+
+def test_documents_per_source_names_missing_sources():
+    t = summaries.documents_per_source(docs())
+    assert t.iloc[0].to_dict() == {"source": "AFP", "group": "B", "documents": 2}
+    assert ("(none stated)", "A", 1) in set(map(tuple, t.to_numpy().tolist()))
+
+
+def test_date_ranges_sort_partial_dates():
+    t = summaries.date_ranges(docs(), "A", "B").set_index("group")
+    assert (t.loc["A", "earliest"], t.loc["A", "latest"]) == ("2023-05", "2023-07-13")
+    assert (t.loc["B", "earliest"], t.loc["B", "latest"], t.loc["B", "undated"]) == ("2022-11-01", "2024", 1)
+
+
+def test_counts_and_mentions():
+    ent = pd.DataFrame({"doc_id": ["a1", "a1", "a2", "b1"], "group": ["A", "A", "A", "B"],
+                        "category": ["platform"] * 4, "canonical": ["Snapchat", "Snapchat", "Telegram", "Snapchat"]})
+    c = summaries.count_by_group(ent, "category")
+    assert c.to_dict("records") == [{"category": "platform", "group": "A", "n": 3},
+                                    {"category": "platform", "group": "B", "n": 1}]
+    m = summaries.mentions_by_name(ent, "platform")
+    assert list(m["canonical"]) == ["Snapchat", "Telegram"]
+    row = m.iloc[0]
+    assert row["mentions (A)"] == 2 and row["documents (A)"] == 1 and row["mentions (B)"] == 1
+
+
+def test_speakers_and_frames():
+    q = pd.DataFrame({"group": ["A", "A", "B"], "speaker": ["X", "X", "Y"], "role": ["r", "r", ""],
+                      "voice_kind": ["official", "official", "unknown"]})
+    s = summaries.speakers(q)
+    assert s.iloc[0].to_dict() == {"group": "A", "speaker": "X", "role": "r", "voice_kind": "official", "quotations": 2}
+    fs = pd.DataFrame({"frame": ["f", "f"], "group": ["A", "A"], "doc_id": ["a1", "a1"], "sentence_id": [0, 0],
+                       "sentence": ["s", "s"], "term": ["saisie", "arrestation"]})
+    assert summaries.frame_evidence(fs)["term"].tolist() == ["arrestation, saisie"]
+    shares = pd.DataFrame({"group": ["A", "A"], "doc_id": ["a1", "a1"], "frame": ["f", "g"], "share": [0.5, 0.25]})
+    assert summaries.frame_shares_wide(shares).to_dict("records") == [{"group": "A", "doc_id": "a1", "f": 0.5,
+                                                                        "g": 0.25}]
