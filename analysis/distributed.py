@@ -1,6 +1,7 @@
 """Counting and keyness on a Dask cluster (``dask.distributed``), with tables identical to the local path.
 
 Selected by the report parameter ``backend``: ``local`` (this process, :func:`analysis.counts.count_documents`),
+``processes`` (a pool of local processes, one per core, :func:`count_documents_processes`),
 ``dask`` (a :class:`distributed.LocalCluster` started for the run, one single-threaded worker process per core)
 or the address of a running scheduler (``tcp://host:8786``). The corpus is streamed here, cut into batches of
 documents; each worker runs :func:`analysis.counts.count_documents` on its batch; the partial tables are added
@@ -129,13 +130,13 @@ def dask_client(target="dask", n_workers: int | None = None):
             client = Client(target, timeout=CONNECT_TIMEOUT)
         except (OSError, TimeoutError) as exc:
             raise ParameterError("backend", f"cannot reach the Dask scheduler at {target}: {exc}",
-                                 "local, dask, or the address of a running scheduler, tcp://HOST:PORT") from None
+                                 "local, processes, dask, or the address of a running scheduler, tcp://HOST:PORT") from None
         try:
             yield client
         finally:
             client.close()
         return
-    raise ParameterError("backend", f"unknown backend {target!r}", "local, dask, or tcp://HOST:PORT")
+    raise ParameterError("backend", f"unknown backend {target!r}", "local, processes, dask, or tcp://HOST:PORT")
 
 
 def count_documents_dask(source, client_or_address="dask", group_col: str = "group", language: str = "auto",
@@ -185,6 +186,30 @@ def _size(source) -> int:
     return 0
 
 
+def count_documents_processes(source, jobs: int | None = None, group_col: str = "group", language: str = "auto",
+                              ngram: int = 1, batch_size: int = 500, **count_kwargs) -> pd.DataFrame:
+    """:func:`analysis.counts.count_documents` on ``jobs`` local processes (default: the usable cores); the
+    same table, exactly. Batches of documents go to a process pool (forked where the platform allows), at most
+    two per process in flight, so memory stays bounded by the batches and the vocabulary; partial tables are
+    merged in batch order as on Dask. The backend ``processes`` of the reports; the benchmark's parallel row."""
+    import multiprocessing
+
+    jobs = jobs or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    if jobs <= 1:
+        return _count_local(_records(source, group_col), group_col, language, ngram, count_kwargs)
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with multiprocessing.get_context(method).Pool(jobs) as pool:
+        pending, partials = [], []
+        for batch in _batches(_records(source, group_col), batch_size):
+            pending.append(pool.apply_async(_count_batch, (batch, group_col, language, ngram, count_kwargs)))
+            if len(pending) >= 2 * jobs:
+                partials.append(pending.pop(0).get())  # in batch order
+        partials.extend(p.get() for p in pending)
+    if not partials:
+        return _count_local([], group_col, language, ngram, count_kwargs)
+    return merge_partials(partials)
+
+
 def counts_for_backend(source, backend: str = "local", group_col: str = "group", language: str = "auto",
                        ngram: int = 1, partitions: int | None = None, **count_kwargs) -> pd.DataFrame:
     """The frequency table of ``source`` on the report's ``backend`` (``local``, ``dask`` or ``tcp://...``).
@@ -193,6 +218,9 @@ def counts_for_backend(source, backend: str = "local", group_col: str = "group",
     """
     if backend in (None, "", "local"):
         return _count_local(_records(source, group_col), group_col, language, ngram, count_kwargs)
+    if backend == "processes":
+        return count_documents_processes(source, group_col=group_col, language=language, ngram=ngram,
+                                         **count_kwargs)
     return count_documents_dask(source, backend, group_col=group_col, language=language, ngram=ngram,
                                 partitions=partitions, **count_kwargs)
 

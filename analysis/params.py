@@ -49,8 +49,9 @@ SPECS: dict[str, Spec] = {
         Spec("stopwords", str, "", "file of stopwords (one per line) that replaces the kit's list; empty "
              "for the kit's list", "empty or an existing text file"),
         Spec("extra_stopwords", str, "", "comma-separated words added to the stopword list", "comma-separated words"),
-        Spec("backend", str, "local", "where counting runs: 'local', 'dask' (a local Dask cluster) or a Dask "
-             "scheduler address such as tcp://host:8786", "local, dask, or tcp://HOST:PORT"),
+        Spec("backend", str, "local", "where counting runs: 'local', 'processes' (one process per core), 'dask' "
+             "(a local Dask cluster) or a Dask scheduler address such as tcp://host:8786",
+             "local, processes, dask, or tcp://HOST:PORT"),
         Spec("seed", int, 0, "random seed of the bootstrap", "an integer >= 0"),
         Spec("output_dir", str, "", "folder of the report (tables are written there); empty when exploring",
              "a folder path or empty"),
@@ -109,7 +110,7 @@ def check_values(params: dict[str, Any]) -> dict[str, Any]:
     if params["language"] not in LANGUAGES:
         raise ParameterError("language", f"unknown language {params['language']!r}", ", ".join(LANGUAGES))
     backend = params["backend"]
-    if backend not in ("local", "dask") and not backend.startswith(("tcp://", "tls://", "ws://", "wss://")):
+    if backend not in ("local", "processes", "dask") and not backend.startswith(("tcp://", "tls://", "ws://", "wss://")):
         raise ParameterError("backend", f"unknown backend {backend!r}", SPECS["backend"].allowed)
     for name in ("group_col", "group_a", "group_b"):
         if not params[name].strip():

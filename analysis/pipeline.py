@@ -323,6 +323,14 @@ def _text_tables(result: Analysis, toks: pd.DataFrame, docs: pd.DataFrame, p: di
             freqs = counts.term_frequencies(toks, group_col="group", term="token", ngram=1)
         with _step(result, "frequencies_bigrams"):
             bigrams = counts.term_frequencies(toks, group_col="group", term="token", ngram=2)
+    elif p["backend"] == "processes":  # one process per core (analysis/distributed.py): the same tables
+        from .distributed import counts_for_backend
+
+        kw = {"stopwords": stop} if stop is not None else {}
+        with _step(result, "frequencies"):
+            freqs = counts_for_backend(docs, "processes", group_col="group", language=p["language"], ngram=1, **kw)
+            bigrams = counts_for_backend(docs, "processes", group_col="group", language=p["language"], ngram=2,
+                                         **kw)
     else:  # counting on Dask (analysis/distributed.py): the same tables, computed by the cluster
         from .distributed import counts_for_backend, dask_client
 

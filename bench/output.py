@@ -49,7 +49,8 @@ def render(results: dict) -> str:
     out.append(_table(["tool", "docs", "tokens", "median s", "CPU s", "docs/s", "tokens/s", "peak MB",
                        "MB after import", "time / ours", "CPU / ours"], rows))
     out.append("  (s = wall-clock seconds; CPU s = the process's own CPU time, less sensitive to other load on "
-               "the machine; rates are per wall-clock second)")
+               "the machine; rates are per wall-clock second; for 'ours, 1 process per core' CPU s and memory are "
+               "the parent's only, its pool's are not counted)")
     for name, why in results.get("skipped", {}).items():
         out.append(f"  {name}: not measured ({why})")
     if results["scaling"]:

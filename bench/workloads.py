@@ -22,8 +22,9 @@ def prepare(func_name: str) -> None:
     import analysis.corpus  # noqa: F401
     import analysis.keyness  # noqa: F401
 
-    if func_name == "run_ours":
+    if func_name in ("run_ours", "run_ours_processes"):
         import analysis.counts  # noqa: F401
+        import analysis.distributed  # noqa: F401
     elif func_name == "run_countvectorizer":
         import sklearn.feature_extraction.text  # noqa: F401
     elif func_name == "run_nltk":
@@ -307,6 +308,23 @@ def run_ours(corpus: dict, group_a: str, group_b: str, language: str = "auto", v
     return _finish(freqs, group_a, group_b, seen[0], verify)
 
 
+def run_ours_processes(corpus: dict, group_a: str, group_b: str, language: str = "auto",
+                       verify: bool = False) -> dict:
+    """Our pipeline with counting spread over one process per core (the report backend ``processes``):
+    iter_documents -> distributed.count_documents_processes -> keyness."""
+    from analysis.distributed import count_documents_processes
+
+    seen = [0]
+
+    def counted():
+        for rec in documents(**corpus):
+            seen[0] += 1
+            yield rec
+
+    freqs = count_documents_processes(counted(), group_col="group", language=language)
+    return _finish(freqs, group_a, group_b, seen[0], verify)
+
+
 def run_countvectorizer(corpus: dict, group_a: str, group_b: str, language: str = "auto",
                         verify: bool = False) -> dict:
     """scikit-learn: CountVectorizer(token_pattern=ours, lowercase=True).fit_transform over the documents,
@@ -399,6 +417,7 @@ def run_scattertext(corpus: dict, group_a: str, group_b: str, language: str = "a
 
 WORKLOADS = {
     "ours": "bench.workloads:run_ours",
+    "ours, 1 process per core": "bench.workloads:run_ours_processes",
     "CountVectorizer": "bench.workloads:run_countvectorizer",
     "NLTK": "bench.workloads:run_nltk",
     "scattertext": "bench.workloads:run_scattertext",

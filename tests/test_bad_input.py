@@ -20,7 +20,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis import counts, tokens
 from analysis import params as P
+from analysis.keyness import keyness
 from analysis.corpus import iter_documents, load_corpus, validate_corpus
 from analysis.errors import AnalysisError, ComparisonError, CorpusError, ParameterError
 
@@ -72,13 +74,7 @@ def tiny_png() -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
 
 
-def cli_available() -> bool:
-    return (ROOT / "analysis" / "__main__.py").is_file() and (ROOT / "analysis" / "cli.py").is_file()
-
-
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    if not cli_available():
-        pytest.skip("analysis/cli.py (python -m analysis) does not exist yet")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     if cwd is not None:  # a report run caches its analysis in the test's folder, never in the repository
         env["NARRATIVES_CACHE_DIR"] = str(cwd / ".cache-test")
@@ -207,7 +203,6 @@ def test_fifty_megabyte_document_loads_and_streams_through_counting(tmp_path):
     assert len(docs) == 2
     assert len(docs.set_index("doc_id").loc["big", "text"]) == len(SENTENCE) * repeats
     del docs
-    counts = pytest.importorskip("analysis.counts", reason="analysis/counts.py (helper TEXT) not there yet")
     freqs = counts.count_documents(iter_documents(root), group_col="group", language="fr")
     elapsed = time.perf_counter() - t0
     big = freqs[freqs["group"] == "x"].set_index("term")
@@ -475,7 +470,7 @@ def test_cli_validate_good_and_broken_corpus(tmp_path):
     ({"language": "xx"}, "language", ("auto, fr, en",)),
     ({"include_code": "maybe"}, "include_code", ("true or false",)),
     ({"seed": -3}, "seed", (">= 0",)),
-    ({"backend": "gpu"}, "backend", ("local, dask",)),
+    ({"backend": "gpu"}, "backend", ("local, processes, dask",)),
     ({"topn": 5}, "topn", ("unknown parameter", "top_n")),
     ({"group_a": "fr_policing", "group_b": "fr_policing"}, "group_b", ("itself",)),
     ({"group_a": "rest"}, "group_a", ("'rest' may only be used as group_b",)),
@@ -533,13 +528,7 @@ CONTENT_B = "La police surveille les réseaux sociaux. La police arrête les tra
 
 
 def freqs_of(docs: pd.DataFrame) -> pd.DataFrame:
-    tokens = pytest.importorskip("analysis.tokens", reason="analysis/tokens.py (helper TEXT) not there yet")
-    counts = pytest.importorskip("analysis.counts", reason="analysis/counts.py (helper TEXT) not there yet")
     return counts.term_frequencies(tokens.tokenize(docs, language="fr"), group_col="group")
-
-
-def keyness_fn():
-    return pytest.importorskip("analysis.keyness", reason="analysis/keyness.py (helper TEXT) not there yet").keyness
 
 
 def docs_of(*rows) -> pd.DataFrame:
@@ -547,7 +536,6 @@ def docs_of(*rows) -> pd.DataFrame:
 
 
 def test_keyness_group_with_no_documents():
-    keyness = keyness_fn()
     freqs = freqs_of(docs_of(("x", CONTENT_A), ("y", CONTENT_B)))
     with pytest.raises(ComparisonError, match="'zz'"):
         keyness(freqs, "zz", "y", min_count=1)
@@ -556,7 +544,6 @@ def test_keyness_group_with_no_documents():
 
 
 def test_keyness_group_compared_with_itself():
-    keyness = keyness_fn()
     freqs = freqs_of(docs_of(("x", CONTENT_A), ("y", CONTENT_B)))
     with pytest.raises(ComparisonError, match="itself"):
         keyness(freqs, "x", "x", min_count=1)
@@ -565,9 +552,6 @@ def test_keyness_group_compared_with_itself():
 def test_keyness_group_whose_texts_are_all_stopwords():
     """Group x says nothing but stop words: no term can be key for it, so the comparison is refused, naming
     the group (as the pipeline calls keyness: with the stop words of the token table)."""
-    keyness = keyness_fn()
-    tokens = pytest.importorskip("analysis.tokens")
-    counts = pytest.importorskip("analysis.counts")
     toks = tokens.tokenize(docs_of(("x", STOPWORDS_ONLY), ("x", STOPWORDS_ONLY.lower()), ("y", CONTENT_B),
                                    ("y", CONTENT_A)), language="fr")
     x_words = toks[(toks["group"] == "x") & ~toks["is_punct"]]
@@ -581,7 +565,6 @@ def test_keyness_group_whose_texts_are_all_stopwords():
 
 
 def test_keyness_corpus_of_one_document():
-    keyness = keyness_fn()
     freqs = freqs_of(docs_of(("x", CONTENT_A)))
     with pytest.raises(ComparisonError):
         keyness(freqs, "x", "rest", min_count=1)

@@ -15,10 +15,6 @@ import pytest
 
 from conftest import ROOT, SEEDS, require_shared
 
-pytest.importorskip("analysis.counts")
-pytest.importorskip("analysis.keyness")
-pytest.importorskip("analysis.tokens")
-
 from bench.measure import run_once  # noqa: E402
 from bench.workloads import (run_countvectorizer, run_nltk, run_ours, run_scattertext, sample_file,  # noqa: E402
                              token_pattern)

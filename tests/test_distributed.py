@@ -13,9 +13,10 @@ from pandas.testing import assert_frame_equal
 
 from conftest import SEEDS, require_shared
 
-distributed = pytest.importorskip("distributed")
-counts = pytest.importorskip("analysis.counts")
-keyness_mod = pytest.importorskip("analysis.keyness")
+import distributed  # noqa: E402
+
+from analysis import counts  # noqa: E402
+from analysis import keyness as keyness_mod  # noqa: E402
 
 from analysis import distributed as D  # noqa: E402
 from analysis.corpus import iter_documents  # noqa: E402
@@ -107,3 +108,20 @@ def test_report_backend_parameter_gives_the_local_tables(client, extra):
                            check_exact=True)
     if extra:
         assert "fentanyl" not in set(remote["keyness"]["term"])
+
+
+@pytest.mark.parametrize("ngram", [1, 2])
+def test_local_processes_give_the_single_process_table(ngram):
+    """backend "processes": batches counted in a pool of local processes, merged in batch order."""
+    records = list(iter_documents(SEEDS))
+    expected = _local(records, ngram=ngram)
+    got = D.count_documents_processes(records, jobs=2, ngram=ngram, batch_size=2)
+    assert_frame_equal(expected, got, check_exact=True)
+
+
+def test_local_processes_on_the_shared_english_sample():
+    path = require_shared(*EN)
+    records = list(itertools.islice(iter_documents(path), 600))
+    assert_frame_equal(_local(records), D.count_documents_processes(records, jobs=2, batch_size=50),
+                       check_exact=True)
+    assert_frame_equal(_local(records), D.counts_for_backend(records, "processes"), check_exact=True)
