@@ -293,10 +293,7 @@ def _finish(freqs, group_a: str, group_b: str, n_docs: int, verify: bool) -> dic
 
 # --- the workloads -----------------------------------------------------------------------------------------
 
-def run_ours(corpus: dict, group_a: str, group_b: str, language: str = "auto", verify: bool = False) -> dict:
-    """Our pipeline: iter_documents -> counts.count_documents (streaming) -> keyness."""
-    from analysis.counts import count_documents
-
+def _run_streaming(count, corpus: dict, group_a: str, group_b: str, language: str, verify: bool) -> dict:
     seen = [0]
 
     def counted():
@@ -304,8 +301,15 @@ def run_ours(corpus: dict, group_a: str, group_b: str, language: str = "auto", v
             seen[0] += 1
             yield rec
 
-    freqs = count_documents(counted(), group_col="group", language=language)
+    freqs = count(counted(), group_col="group", language=language)
     return _finish(freqs, group_a, group_b, seen[0], verify)
+
+
+def run_ours(corpus: dict, group_a: str, group_b: str, language: str = "auto", verify: bool = False) -> dict:
+    """Our pipeline: iter_documents -> counts.count_documents (streaming) -> keyness."""
+    from analysis.counts import count_documents
+
+    return _run_streaming(count_documents, corpus, group_a, group_b, language, verify)
 
 
 def run_ours_processes(corpus: dict, group_a: str, group_b: str, language: str = "auto",
@@ -314,15 +318,7 @@ def run_ours_processes(corpus: dict, group_a: str, group_b: str, language: str =
     iter_documents -> distributed.count_documents_processes -> keyness."""
     from analysis.distributed import count_documents_processes
 
-    seen = [0]
-
-    def counted():
-        for rec in documents(**corpus):
-            seen[0] += 1
-            yield rec
-
-    freqs = count_documents_processes(counted(), group_col="group", language=language)
-    return _finish(freqs, group_a, group_b, seen[0], verify)
+    return _run_streaming(count_documents_processes, corpus, group_a, group_b, language, verify)
 
 
 def run_countvectorizer(corpus: dict, group_a: str, group_b: str, language: str = "auto",
