@@ -31,7 +31,7 @@ test: $(STAMP)  ## run the whole test suite
 	$(PY) -m pytest
 
 lab: $(STAMP)  ## open JupyterLab on the notebooks
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 # The benchmark's baselines (scattertext pins scipy<1.14, hence numpy<2.3) live in their own environment so
 # that `make bench` never changes the pins that `make test` and `make reports` run with.
