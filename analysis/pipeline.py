@@ -58,7 +58,7 @@ class Analysis(Mapping):
     """Every table of one analysis (tidy DataFrames) plus the parameters and cache key that produced them.
 
     Behaves as a read-only mapping of table name to DataFrame (``analysis["keyness"]``); ``missing`` names
-    the tables a module could not produce and why (shown as "not available" in the reports).
+    the tables the data could not yield and why (e.g. no bigram reaching ``min_count``; shown in the reports).
     """
 
     params: dict

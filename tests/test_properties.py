@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
+from analysis import claims, tokens
 from analysis.corpus import BINARY_SIGNATURES, load_corpus
 from analysis.errors import CorpusError
 from analysis.sentences import sentence_spans
@@ -47,7 +48,6 @@ def expected_text(written: str, *, file: bool) -> str:
 # ----------------------------------------------------------------------------------------------- tokenizer
 
 def tokenize_one(text: str) -> pd.DataFrame:
-    tokens = pytest.importorskip("analysis.tokens", reason="analysis/tokens.py (helper TEXT) not there yet")
     docs = pd.DataFrame([{"doc_id": "d", "group": "g", "language": "fr", "text": text}])
     return tokens.tokenize(docs, language="fr")
 
@@ -79,7 +79,7 @@ def test_tokens_point_back_to_the_text(text):
 # ----------------------------------------------------------------------------------------------- claims
 
 def claims_module():
-    return pytest.importorskip("analysis.claims", reason="analysis/claims.py (helper NARRATIVE) not there yet")
+    return claims
 
 
 @SETTINGS
