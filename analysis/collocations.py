@@ -12,10 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pandas as pd
-from nltk.collocations import (BigramAssocMeasures, BigramCollocationFinder, TrigramAssocMeasures,
-                               TrigramCollocationFinder)
 
+from . import nltk_import
 from .errors import ParameterError
+
+nltk_import.load()  # before any nltk submodule: see analysis.nltk_import
+from nltk.collocations import (BigramAssocMeasures, BigramCollocationFinder,  # noqa: E402
+                               TrigramAssocMeasures, TrigramCollocationFinder)
 
 
 def _sentences(tokens: pd.DataFrame, term: str, drop_stopwords: bool) -> list[list[str | None]]:

@@ -8,6 +8,9 @@ import yaml
 
 from .errors import AnalysisError, ParameterError
 
+# libyaml's parser when PyYAML was built with it (its wheels are): the same documents and errors, ten times faster
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def load_yaml_list(path: Path, parameter: str, example: str, what: str, allow_empty: bool = True) -> list:
     """The YAML list in ``path``; ParameterError (named ``parameter``) if the file is missing, AnalysisError
@@ -15,7 +18,7 @@ def load_yaml_list(path: Path, parameter: str, example: str, what: str, allow_em
     if not path.is_file():
         raise ParameterError(parameter, f"no such file: {path}", f"a YAML file like {example}")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark else ""

@@ -32,19 +32,19 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from queue import Empty
 
 from . import html as H
+from . import notebook_runner as R
 from . import params as P
 from . import pipeline, provenance
 from .errors import AnalysisError, ReportError
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = KIT_ROOT / "notebooks"
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-TEMPLATE_NAME = "narratives"
+TEMPLATE_DIR = R.TEMPLATE_DIR
 NOTEBOOKS = tuple(name for name, _, _ in H.PAGES)
-KERNEL_NAME = "python3"
+KERNEL_NAME = R.KERNEL_NAME
+export_html = R.export_html
 SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143}
 
 
@@ -84,227 +84,14 @@ def resolve_notebooks(only: str | list[str] | None, available=NOTEBOOKS) -> list
     return [n for n in available if n in chosen]
 
 
-def _worker(name: str, src: str, dst: str, html_path: str, parameters: dict, cwd: str, include_code: bool,
-            queue, log_path: str) -> None:
-    """Runs in a forked child: execute one notebook with papermill, export it to HTML, report to ``queue``,
-    then leave at once (no interpreter teardown: the kernel is already shut down by papermill)."""
-    code = 0
-    try:
-        _work(name, src, dst, html_path, parameters, cwd, include_code, queue, log_path)
-    except BaseException as err:  # anything _work did not report itself
-        code = 1
-        with contextlib.suppress(BaseException):
-            queue.put(("error", name, f"the worker failed: {type(err).__name__}: {err}"[:2000]))
-    finally:
-        try:
-            queue.close()
-            queue.join_thread()
-        finally:
-            os._exit(code)
-
-
-def _work(name: str, src: str, dst: str, html_path: str, parameters: dict, cwd: str, include_code: bool,
-          queue, log_path: str) -> None:
-    os.setpgid(0, 0)
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    # the kernel's chatter (warnings, shutdown messages) goes to a log, not over the progress bar
-    log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.dup2(log, 1)
-    os.dup2(log, 2)
-    os.close(log)
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
-    t0 = time.perf_counter()
-    try:
-        nb = pm.execute_notebook(src, dst, parameters=parameters, kernel_name=KERNEL_NAME, progress_bar=False,
-                                 log_output=False, request_save_on_cell_execute=False, cwd=cwd)
-    except PapermillExecutionError as err:
-        queue.put(("failed", name, {"cell_index": err.cell_index, "exec_count": err.exec_count,
-                                    "ename": err.ename, "evalue": str(err.evalue)[:2000]}))
-        return
-    except BaseException as err:  # kernel died, bad notebook file, ...: report it, the parent decides
-        queue.put(("error", name, f"{type(err).__name__}: {err}"[:2000]))
-        return
-    t1 = time.perf_counter()
-    try:
-        if _stable_ids(nb):
-            import nbformat
-
-            nbformat.write(nb, dst)
-        export_html(nb, html_path, include_code)
-    except BaseException as err:
-        queue.put(("error", name, f"HTML export failed: {type(err).__name__}: {err}"[:2000]))
-        return
-    queue.put(("done", name, {"execute_seconds": round(t1 - t0, 3),
-                              "export_seconds": round(time.perf_counter() - t1, 3)}))
-
-
-def _stable_ids(nb) -> bool:
-    """Papermill gives the cell it injects a random id, which the HTML shows: make it fixed so that two runs
-    give the same page. Returns True when an id was changed."""
-    changed = False
-    for i, cell in enumerate(nb.cells):
-        tags = cell.get("metadata", {}).get("tags", [])
-        if "injected-parameters" in tags and cell.get("id") != f"injected-parameters-{i}":
-            cell["id"] = f"injected-parameters-{i}"
-            changed = True
-    return changed
-
-
-_EXPORTER = None
-
-
-def export_html(nb, html_path: str | os.PathLike, include_code: bool = False) -> None:
-    """Export an executed notebook to a self-contained HTML page with the kit's template (no CDN script;
-    code cells hidden unless ``include_code``)."""
-    global _EXPORTER
-    from nbconvert import HTMLExporter
-
-    if _EXPORTER is None:
-        _EXPORTER = HTMLExporter(extra_template_basedirs=[str(TEMPLATE_DIR)], template_name=TEMPLATE_NAME)
-    exp = _EXPORTER
-    exp.exclude_input = not include_code
-    exp.exclude_input_prompt = not include_code
-    exp.exclude_output_prompt = True
-    body, _ = exp.from_notebook_node(nb, resources={"metadata": {"name": Path(html_path).stem}})
-    Path(html_path).write_text(body, encoding="utf-8", newline="\n")
-
-
-def _preload() -> None:
-    """Import papermill and build the HTML exporter once in the parent: the forked workers inherit them."""
-    global _EXPORTER
-    import papermill  # noqa: F401
-    from nbconvert import HTMLExporter
-
-    if _EXPORTER is None:
-        import nbformat
-
-        _EXPORTER = HTMLExporter(extra_template_basedirs=[str(TEMPLATE_DIR)], template_name=TEMPLATE_NAME)
-        # a first export compiles the templates and loads the CSS and Markdown machinery, once, here
-        warm = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# warm-up", id="warm-md"),
-                                                nbformat.v4.new_code_cell("1", id="warm-code")])
-        _EXPORTER.from_notebook_node(warm, resources={"metadata": {"name": "warm-up"}})
-
-
-def _log_tail(path: Path, lines: int = 15) -> str:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
-    except OSError:
-        return ""
-    text = [t for t in text if "without encryption" not in t]
-    return ("\n--- last lines of the kernel log ---\n" + "\n".join(text[-lines:])) if text else ""
-
-
-def _descendants(pid: int) -> list[int]:
-    """Every process below ``pid`` (read from /proc; empty where /proc is absent)."""
-    children: dict[int, list[int]] = {}
-    try:
-        entries = os.listdir("/proc")
-    except OSError:
-        return []
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as fh:
-                stat = fh.read().decode(errors="replace")
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        children.setdefault(ppid, []).append(int(entry))
-    out, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
-
-
-def _kill_tree(pid: int) -> None:
-    """Kill a worker's process group and every process below it (its kernel runs in a session of its own)."""
-    with contextlib.suppress(OSError):
-        os.killpg(pid, signal.SIGSTOP)  # freeze the worker so that it starts no kernel while we look
-    below = _descendants(pid)
-    for target in [pid, *below]:
-        for kill in (lambda t: os.killpg(t, signal.SIGKILL), lambda t: os.kill(t, signal.SIGKILL)):
-            with contextlib.suppress(OSError):
-                kill(target)
-
-
 def execute_notebooks(sources: dict[str, Path], build: Path, parameters: dict, *, jobs: int | None = None,
                       include_code: bool = False, cwd: Path | None = None, progress: bool = True) -> dict:
-    """Execute and export ``sources`` (name -> notebook path) into ``build`` (NAME.ipynb, NAME.html), up to
-    ``jobs`` at a time, with one progress bar. Returns the timings of each notebook. On a failing cell, kills
-    the other workers and raises ReportError(notebook, cell); on SIGINT/SIGTERM raises _Interrupted."""
-    import multiprocessing
-
-    from tqdm import tqdm
-
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    _preload()
-    logs = Path(tempfile.mkdtemp(prefix="narratives-logs-"))
-    ctx = multiprocessing.get_context("fork")
-    queue = ctx.Queue()
-    pending = list(sources)
-    running: dict[str, multiprocessing.Process] = {}
-    finished: list = []
-    timings: dict[str, dict] = {}
-    started: dict[str, float] = {}
-    tqdm.monitor_interval = 0  # no monitor thread in a process that forks
-    bar = tqdm(total=len(sources), desc="notebooks", unit="nb", disable=not progress, file=sys.stderr,
-               dynamic_ncols=True, leave=True)
-    try:
-        while pending or running:
-            while pending and len(running) < jobs:
-                name = pending.pop(0)
-                proc = ctx.Process(target=_worker, name=f"report-{name}", daemon=False,
-                                   args=(name, str(sources[name]), str(build / f"{name}.ipynb"),
-                                         str(build / f"{name}.html"), parameters, str(cwd or sources[name].parent),
-                                         include_code, queue, str(logs / f"{name}.log")))
-                proc.start()
-                with contextlib.suppress(OSError):
-                    os.setpgid(proc.pid, proc.pid)
-                running[name] = proc
-                started[name] = time.perf_counter()
-            try:
-                status, name, info = queue.get(timeout=0.1)
-            except Empty:
-                for name, proc in list(running.items()):
-                    if proc.exitcode is not None:
-                        # a worker that died without a word (killed, out of memory)
-                        try:
-                            status, name, info = queue.get(timeout=1.0)
-                            break
-                        except Empty:
-                            raise ReportError(f"the worker process died (exit code {proc.exitcode})"
-                                              f"{_log_tail(logs / f'{name}.log')}", notebook=name) from None
-                else:
-                    continue
-            finished.append(running.pop(name))
-            if status == "done":
-                info["seconds"] = round(time.perf_counter() - started[name], 3)
-                timings[name] = info
-                bar.set_postfix_str(name, refresh=False)
-                bar.update(1)
-            elif status == "failed":
-                count = info["exec_count"]
-                where = f"In [{count}]" if count is not None else "a cell that did not start"
-                raise ReportError(f"{info['ename']}: {info['evalue']} (the cell {where}, cell index "
-                                  f"{info['cell_index']} of the executed notebook {name}.ipynb)",
-                                  notebook=name, cell=count if count is not None else info["cell_index"])
-            else:
-                raise ReportError(f"{info}{_log_tail(logs / f'{name}.log')}", notebook=name)
-    finally:
-        shutil.rmtree(logs, ignore_errors=True)
-        for proc in running.values():
-            _kill_tree(proc.pid)
-        for proc in [*running.values(), *finished]:
-            proc.join(timeout=5)
-        bar.close()
-        queue.close()
-    return timings
+    """Execute and export ``sources`` (name -> notebook path) into ``build`` (NAME.ipynb, NAME.html) in a pool of
+    ``jobs`` warm kernels (see :mod:`analysis.notebook_runner`). Returns the timings of each notebook."""
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(sources)))
+    cwd = cwd or next(iter(sources.values())).parent
+    with R.KernelPool(jobs, cwd, R.warm_modules(sources.values())) as pool:
+        return pool.run(sources, build, parameters, include_code=include_code, progress=progress)
 
 
 # --------------------------------------------------------------------------------------------- folders
@@ -486,66 +273,72 @@ def _run_report(corpus, out, params, only, jobs, force, progress, notebook_dir, 
         return ReportResult(out=out, pages=names, up_to_date=True, message=msg,
                             seconds=round(time.perf_counter() - t_start, 3))
 
-    # validate against the corpus and compute once, before any notebook runs
-    t0 = time.perf_counter()
+    # the kernels start and warm up (imports, fonts) in their workers while this process computes the analysis
     cache = pipeline.cache_dir().resolve()
-    with _environ(**{pipeline.CACHE_ENV: str(cache)}):
+    kernel_env = {
+        pipeline.CACHE_ENV: str(cache),
+        "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
+        "PYTHONPATH": os.pathsep.join(x for x in (str(KIT_ROOT), os.environ.get("PYTHONPATH", "")) if x),
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    }
+    n_jobs = max(1, min(jobs or os.cpu_count() or 1, len(sources)))
+    with _environ(**kernel_env), R.KernelPool(n_jobs, nb_dir, R.warm_modules(sources.values())) as pool:
+        # validate against the corpus and compute once, before any notebook runs
+        t0 = time.perf_counter()
         analysis = pipeline.analyze(p)
-    analysis_seconds = round(time.perf_counter() - t0, 3)
-    log(f"analysis: {'from the cache' if analysis.from_cache else 'computed'} in {analysis_seconds:.1f} s "
-        f"({analysis.group_a}: {int((analysis.documents['group'] == analysis.group_a).sum())} documents, "
-        f"{analysis.group_b}: {int((analysis.documents['group'] == analysis.group_b).sum())} documents)")
-
-    build, unwritable = _make_build_dir(out)
-    timings: dict = {}
-    try:
-        pipeline.write_tables(analysis, build)
-        reused = _reuse_other_pages(out, build, key, names, available) if only else []
-        if only and len(reused) + len(names) < len(available):
-            log(f"--only: the other pages of {out} are left out (none published, or made from another "
-                "corpus, parameters or code)")
-        kernel_env = {
-            pipeline.CACHE_ENV: str(cache),
-            "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
-            "PYTHONPATH": os.pathsep.join(x for x in (str(KIT_ROOT), os.environ.get("PYTHONPATH", "")) if x),
-            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-        }
-        with _environ(**kernel_env):
-            t_nb = time.perf_counter()
-            timings = execute_notebooks(sources, build, _absolute(p), jobs=jobs, include_code=p["include_code"],
-                                        cwd=nb_dir, progress=progress)
-            phases = {"before_notebooks_seconds": round(t_nb - t_start, 3),
-                      "notebooks_seconds": round(time.perf_counter() - t_nb, 3)}
-        pages = [n for n in available if (build / f"{n}.html").is_file()]
-        _write_index(build, analysis, p, pages, started, corpus_sha)
-        _write_run(build, p, analysis, corpus_sha, doc_shas, key, report_key, started, timings,
-                   analysis_seconds, names, reused, t_start, phases)
-    except _Interrupted as sig:
-        partial = _keep_partial(build, out)
-        err = ReportError(f"interrupted by {signal.Signals(sig.signum).name}; the published report was not "
-                          "touched", partial_dir=str(partial))
-        err.exit_code = SIGNAL_EXIT.get(sig.signum, 1)
-        raise err from None
-    except KeyboardInterrupt:
-        partial = _keep_partial(build, out)
-        err = ReportError("interrupted (SIGINT); the published report was not touched", partial_dir=str(partial))
-        err.exit_code = 130
-        raise err from None
-    except ReportError as err:
-        partial = _keep_partial(build, out)
-        raise ReportError(err.detail + "; the published report was not touched", notebook=err.notebook,
-                          cell=err.cell, partial_dir=str(partial)) from None
-    except AnalysisError:
-        shutil.rmtree(build, ignore_errors=True)
-        raise
-    except OSError as err:
-        partial = _keep_partial(build, out)
-        raise ReportError(f"cannot write the report: {err.strerror or err} ({err.filename or build})",
-                          partial_dir=str(partial)) from None
-    except BaseException:
-        _keep_partial(build, out)
-        raise
+        analysis_seconds = round(time.perf_counter() - t0, 3)
+        log(f"analysis: {'from the cache' if analysis.from_cache else 'computed'} in {analysis_seconds:.1f} s "
+            f"({analysis.group_a}: {int((analysis.documents['group'] == analysis.group_a).sum())} documents, "
+            f"{analysis.group_b}: {int((analysis.documents['group'] == analysis.group_b).sum())} documents)")
+        build, unwritable = _make_build_dir(out)
+        try:
+            try:
+                pipeline.write_tables(analysis, build)
+                reused = _reuse_other_pages(out, build, key, names, available) if only else []
+                if only and len(reused) + len(names) < len(available):
+                    log(f"--only: the other pages of {out} are left out (none published, or made from another "
+                        "corpus, parameters or code)")
+                t_nb = time.perf_counter()
+                pool.submit(sources, build, _absolute(p), include_code=p["include_code"])
+                R.preload(exporter=False)  # papermill, before the kernels finish warming up
+                pages = [n for n in available if n in names or n in reused]
+                _write_index(build, analysis, p, pages, started, corpus_sha)  # while the notebooks run
+                R.preload()  # the HTML template, before the first notebook ends
+                timings = pool.wait(progress=progress)
+                phases = {"before_notebooks_seconds": round(t_nb - t_start, 3),
+                          "notebooks_seconds": round(time.perf_counter() - t_nb, 3), "jobs": n_jobs,
+                          "kernels_reused": pool.reused_kernels()}
+                _write_run(build, p, analysis, corpus_sha, doc_shas, key, report_key, started, timings,
+                           analysis_seconds, names, reused, t_start, phases)
+            except BaseException:
+                pool.close(kill=True)  # no worker writes into the build once it is kept
+                raise
+        except _Interrupted as sig:
+            partial = _keep_partial(build, out)
+            err = ReportError(f"interrupted by {signal.Signals(sig.signum).name}; the published report was not "
+                              "touched", partial_dir=str(partial))
+            err.exit_code = SIGNAL_EXIT.get(sig.signum, 1)
+            raise err from None
+        except KeyboardInterrupt:
+            partial = _keep_partial(build, out)
+            err = ReportError("interrupted (SIGINT); the published report was not touched", partial_dir=str(partial))
+            err.exit_code = 130
+            raise err from None
+        except ReportError as err:
+            partial = _keep_partial(build, out)
+            raise ReportError(err.detail + "; the published report was not touched", notebook=err.notebook,
+                              cell=err.cell, partial_dir=str(partial)) from None
+        except AnalysisError:
+            shutil.rmtree(build, ignore_errors=True)
+            raise
+        except OSError as err:
+            partial = _keep_partial(build, out)
+            raise ReportError(f"cannot write the report: {err.strerror or err} ({err.filename or build})",
+                              partial_dir=str(partial)) from None
+        except BaseException:
+            _keep_partial(build, out)
+            raise
     try:
         if unwritable is not None:
             raise unwritable
@@ -621,30 +414,3 @@ def _write_run(build: Path, p: dict, analysis, corpus_sha: str, doc_shas: dict, 
         "python": provenance.python_info(),
     }
     provenance.write_json(build / "run.json", run)
-
-
-# --------------------------------------------------------------------------------------------- the floor
-
-def measure_floor(n: int = 5, jobs: int | None = None, progress: bool = False) -> float:
-    """Seconds to run ``n`` empty notebooks (a parameters cell only) through this runner: papermill + nbconvert
-    with the same workers, kernels and template. The report suite is measured against it."""
-    import nbformat
-
-    with tempfile.TemporaryDirectory(prefix="floor-") as tmp:
-        tmp = Path(tmp)
-        sources = {}
-        for i in range(n):
-            nb = nbformat.v4.new_notebook()
-            cell = nbformat.v4.new_code_cell("x = 0")
-            cell.metadata["tags"] = ["parameters"]
-            nb.cells = [cell]
-            nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-            path = tmp / f"empty_{i}.ipynb"
-            nbformat.write(nb, path)
-            sources[path.stem] = path
-        build = tmp / "build"
-        build.mkdir()
-        t0 = time.perf_counter()
-        with _environ(PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")):
-            execute_notebooks(sources, build, {"x": 1}, jobs=jobs, progress=progress)
-        return time.perf_counter() - t0

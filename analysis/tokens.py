@@ -125,6 +125,9 @@ _NO_SEP = {ord(c): None for c in THOUSANDS_SEPARATORS}
 
 @lru_cache(maxsize=8)
 def stemmer(language: str):
+    from .nltk_import import load
+
+    load()  # see analysis.nltk_import
     from nltk.stem.snowball import SnowballStemmer
 
     return SnowballStemmer({"fr": "french", "en": "english"}[language])

@@ -67,7 +67,7 @@ def render(results: dict) -> str:
                            "peak - import MB", "memory vs x1"], rows))
     rep = results.get("reports")
     if rep:
-        out += ["", "Report suite (seeds) vs floor = papermill + nbconvert on as many EMPTY notebooks, same pool"]
+        out += ["", "Report suite (seeds) vs floor = plain papermill + nbconvert on as many EMPTY notebooks, as many processes"]
         if "error" in rep:
             out.append(f"  not measured: {rep['error']}")
         else:
