@@ -15,15 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-PAGES = (
-    ("01_corpus_overview", "Corpus overview", "documents, groups, sources, dates and lengths"),
-    ("02_vocabulary_keyness", "Vocabulary and keyness",
-     "frequent and key terms of each side, bigrams, collocations, concordance lines"),
-    ("03_frames", "Frames", "frame shares by group with their uncertainty, and the sentences behind them"),
-    ("04_actors_claims_voices", "Actors, claims and voices",
-     "platforms, drugs, agencies and operations by side; quantitative claims; who speaks"),
-    ("05_comparison", "Comparison", "the two narratives compared: findings generated from the tables"),
-)
+from .pages import PAGES  # noqa: F401  (importable from here too)
+
 
 CSS = """
 body{font-family:"DejaVu Sans",Verdana,Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;

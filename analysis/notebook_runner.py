@@ -57,12 +57,50 @@ def export_html(nb, html_path: str | os.PathLike, include_code: bool = False) ->
     Path(html_path).write_text(body, encoding="utf-8", newline="\n")
 
 
+def page_exporter_class():
+    """nbconvert's HTMLExporter with its accessibility pass done by three regular expressions instead of
+    BeautifulSoup.
+
+    ``HTMLExporter.from_notebook_node`` parses every page it renders with BeautifulSoup, to give each ``<img>``
+    without ``alt`` a placeholder alt text and ``tabindex="0"`` to each cell input wrapper and output area, then
+    serializes the parse tree back: more than half of an export's time on the seed pages. The kit's template
+    produces those elements itself, so the same attributes are added to its markup directly; the test suite
+    checks that a page equals, element for element, what the stock exporter gives with the same template."""
+    import re
+
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+
+    no_alt = re.compile(r"<img\b(?![^>]*\salt=)")
+    input_wrapper = re.compile(r'<div class="jp-Cell-inputWrapper"(?![^>]*\stabindex=)')
+    output_area = re.compile(r'(<div class="[^"<>]*\bjp-OutputArea-output\b[^"<>]*")(?![^>]*\stabindex=)')
+
+    class PageExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            # HTMLExporter.from_notebook_node up to its BeautifulSoup pass (nbconvert 7)
+            from nbconvert.filters.highlight import Highlight2HTML
+            from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            self.register_filter("highlight_code", self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            html = no_alt.sub('<img alt="No description has been provided for this image"', html)
+            html = input_wrapper.sub(r'\g<0> tabindex="0"', html)
+            html = output_area.sub(r'\1 tabindex="0"', html)
+            return html, resources
+
+    return PageExporter
+
+
 def _exporter():
     global _EXPORTER
     if _EXPORTER is None:
-        from nbconvert import HTMLExporter
-
-        _EXPORTER = HTMLExporter(extra_template_basedirs=[str(TEMPLATE_DIR)], template_name=TEMPLATE_NAME)
+        _EXPORTER = page_exporter_class()(extra_template_basedirs=[str(TEMPLATE_DIR)], template_name=TEMPLATE_NAME)
     return _EXPORTER
 
 
@@ -161,18 +199,21 @@ class _Kernel:
     messages) goes to ``log_path``, not over the progress bar."""
 
     def __init__(self, cwd: str, log_path: str):
-        from jupyter_client.manager import KernelManager
-
-        # nbclient (inside papermill) drives the kernel with an asynchronous client; our own warm-up and resets
-        # use a blocking one on the same connection
-        self.km = KernelManager(kernel_name=KERNEL_NAME,
-                                client_class="jupyter_client.asynchronous.AsyncKernelClient")
         self.cwd = cwd
         self.kc = None
         self.reusable = False
         self.log_path = log_path
         self.log = open(log_path, "ab")
-        self.km.start_kernel(cwd=cwd, extra_arguments=KERNEL_ARGUMENTS, stdout=self.log, stderr=self.log)
+        self.km = self._launch()
+
+    def _launch(self):
+        from jupyter_client.manager import KernelManager
+
+        # nbclient (inside papermill) drives the kernel with an asynchronous client; our own warm-up and resets
+        # use a blocking one on the same connection
+        km = KernelManager(kernel_name=KERNEL_NAME, client_class="jupyter_client.asynchronous.AsyncKernelClient")
+        km.start_kernel(cwd=self.cwd, extra_arguments=KERNEL_ARGUMENTS, stdout=self.log, stderr=self.log)
+        return km
 
     @property
     def pid(self) -> int | None:
@@ -206,24 +247,38 @@ class _Kernel:
         self.reset()
 
     def reset(self) -> bool:
-        """Ready the kernel for the next notebook: reset it, or restart it where it cannot be reset."""
+        """Ready the kernel for the next notebook: reset it, or replace it where it cannot be reset."""
         if self.reusable and self.run_quietly(RESET_CODE) is None:
             return True
         self.reusable = False
-        if self.kc is not None:
-            self.kc.stop_channels()
-            self.kc = None
-        self.km.restart_kernel(now=True, stdout=self.log, stderr=self.log)
+        self.replace()
         return False
 
+    def replace(self) -> None:
+        """Kill the kernel and start a new one (new ports and connection file, launched from this thread)."""
+        if self.kc is not None:
+            with contextlib.suppress(Exception):
+                self.kc.stop_channels()
+            self.kc = None
+        self._stop()
+        self.km = self._launch()
+
     def shutdown(self) -> None:
+        """Stop the kernel at once (nothing is left to save) and remove its connection file."""
         with contextlib.suppress(Exception):
             if self.kc is not None:
                 self.kc.stop_channels()
-        with contextlib.suppress(Exception):
-            self.km.shutdown_kernel(now=True)
+        self._stop()
         with contextlib.suppress(Exception):
             self.log.close()
+
+    def _stop(self) -> None:
+        """Kill the kernel, reap its process and remove its connection file (from any thread)."""
+        self.kill()
+        with contextlib.suppress(Exception):
+            self.km.provisioner.process.wait(timeout=10)
+        with contextlib.suppress(Exception):
+            self.km.cleanup_resources()
 
     def kill(self) -> None:
         """Kill the kernel and everything it started, at once (from any thread)."""
@@ -351,13 +406,15 @@ class KernelPool:
             self.stopping = True
             for kernel in list(self.kernels.values()):
                 kernel.kill()
+            for kernel in list(self.kernels.values()):
+                kernel._stop()  # reap the processes, remove the connection files
         else:
             deadline = time.monotonic() + 10
             for thread in self.threads.values():
                 thread.join(timeout=max(0.0, deadline - time.monotonic()))
-            for kernel in list(self.kernels.values()):
-                if kernel.km.has_kernel:
-                    kernel.kill()
+            for wid, thread in self.threads.items():
+                if thread.is_alive() and wid in self.kernels:  # a worker that did not stop in time
+                    self.kernels[wid].kill()
         self.threads = {}
         if self.logs is not None:
             shutil.rmtree(self.logs, ignore_errors=True)

@@ -35,12 +35,11 @@ import pandas as pd
 
 from . import params as P
 from . import provenance
+from .cache_location import CACHE_ENV, DEFAULT_CACHE, cache_dir  # noqa: F401  (part of this module's API)
 from .corpus import file_sha256
 from .errors import AnalysisError, ComparisonError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-CACHE_ENV = "NARRATIVES_CACHE_DIR"
-DEFAULT_CACHE = Path(".cache") / "analysis"
 # parameters that do not change any computed table (the corpus is keyed by its content, not its path)
 NOT_IN_KEY = ("corpus", "include_code", "output_dir", "backend")
 FILE_PARAMS = ("lexicon", "gazetteer", "stopwords")
@@ -105,12 +104,6 @@ class Analysis(Mapping):
 
 
 # --------------------------------------------------------------------------------------------- keys
-
-def cache_dir() -> Path:
-    """Where analyses are cached: $NARRATIVES_CACHE_DIR, else .cache/analysis under the current folder."""
-    env = os.environ.get(CACHE_ENV, "").strip()
-    return Path(env) if env else DEFAULT_CACHE
-
 
 def code_hash() -> str:
     """SHA-256 over the analysis package's Python files and data files (names and bytes)."""

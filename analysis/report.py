@@ -33,16 +33,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import html as H
 from . import notebook_runner as R
 from . import params as P
-from . import pipeline, provenance
+from .cache_location import CACHE_ENV, cache_dir
 from .errors import AnalysisError, ReportError
+from .pages import PAGES
+
+# The analysis modules (pandas, the pipeline, the HTML helpers) are imported where they are used: a run starts its
+# kernels before it imports them, so that they boot while this process loads.
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = KIT_ROOT / "notebooks"
 TEMPLATE_DIR = R.TEMPLATE_DIR
-NOTEBOOKS = tuple(name for name, _, _ in H.PAGES)
+NOTEBOOKS = tuple(name for name, _, _ in PAGES)
 KERNEL_NAME = R.KERNEL_NAME
 export_html = R.export_html
 SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143}
@@ -258,32 +261,41 @@ def _run_report(corpus, out, params, only, jobs, force, progress, notebook_dir, 
         if not src.is_file():
             raise ReportError(f"the notebook {src} is missing from the kit", notebook=n)
 
-    from .corpus import document_hashes
-
-    corpus_sha, doc_shas = document_hashes(p["corpus"])
-    key = pipeline.cache_key(p, corpus_sha)
-    report_key = hashlib.sha256(json.dumps({
-        "analysis": key, "include_code": p["include_code"], "notebooks": list(available),
-        "sources": _sha_files(nb_dir / f"{n}.ipynb" for n in available),
-        "template": _sha_files(sorted(TEMPLATE_DIR.rglob("*.*"))),
-    }, sort_keys=True).encode()).hexdigest()
-    if not force and not only and _is_up_to_date(out, report_key, names):
-        msg = f"up to date: {out} (same corpus, parameters, code and notebooks; --force renders it again)"
-        log(msg)
-        return ReportResult(out=out, pages=names, up_to_date=True, message=msg,
-                            seconds=round(time.perf_counter() - t_start, 3))
-
-    # the kernels start and warm up (imports, fonts) in their workers while this process computes the analysis
-    cache = pipeline.cache_dir().resolve()
+    # the kernels start first (they boot and warm up while this process imports, hashes and computes); when a
+    # published report might be up to date, only once that check has failed
     kernel_env = {
-        pipeline.CACHE_ENV: str(cache),
+        CACHE_ENV: str(cache_dir().resolve()),
         "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
         "PYTHONPATH": os.pathsep.join(x for x in (str(KIT_ROOT), os.environ.get("PYTHONPATH", "")) if x),
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     }
     n_jobs = max(1, min(jobs or os.cpu_count() or 1, len(sources)))
-    with _environ(**kernel_env), R.KernelPool(n_jobs, nb_dir, R.warm_modules(sources.values())) as pool:
+    with contextlib.ExitStack() as stack:
+        def start_kernels() -> R.KernelPool:
+            stack.enter_context(_environ(**kernel_env))
+            return stack.enter_context(R.KernelPool(n_jobs, nb_dir, R.warm_modules(sources.values())))
+
+        checked = not force and not only
+        pool = None if checked and (out / "run.json").is_file() else start_kernels()
+
+        from . import pipeline
+        from .corpus import document_hashes
+
+        corpus_sha, doc_shas = document_hashes(p["corpus"])
+        key = pipeline.cache_key(p, corpus_sha)
+        report_key = hashlib.sha256(json.dumps({
+            "analysis": key, "include_code": p["include_code"], "notebooks": list(available),
+            "sources": _sha_files(nb_dir / f"{n}.ipynb" for n in available),
+            "template": _sha_files(sorted(TEMPLATE_DIR.rglob("*.*"))),
+        }, sort_keys=True).encode()).hexdigest()
+        if checked and _is_up_to_date(out, report_key, names):
+            msg = f"up to date: {out} (same corpus, parameters, code and notebooks; --force renders it again)"
+            log(msg)
+            return ReportResult(out=out, pages=names, up_to_date=True, message=msg,
+                                seconds=round(time.perf_counter() - t_start, 3))
+        pool = pool or start_kernels()
+
         # validate against the corpus and compute once, before any notebook runs
         t0 = time.perf_counter()
         analysis = pipeline.analyze(p)
@@ -376,6 +388,7 @@ def _reuse_other_pages(out: Path, build: Path, key: str, names: list[str], avail
 
 def _write_index(build: Path, analysis, p: dict, pages: list[str], started: str, corpus_sha: str) -> None:
     from . import findings
+    from . import html as H
 
     docs = analysis.documents
     counts = {g: int((docs["group"] == g).sum()) for g in (analysis.group_a, analysis.group_b)}
@@ -383,7 +396,7 @@ def _write_index(build: Path, analysis, p: dict, pages: list[str], started: str,
         summary = findings.summary(analysis, limit=5)
     except Exception as err:  # the summary is a courtesy: its failure is shown, not fatal
         summary = [f"The summary could not be generated ({type(err).__name__}: {err})."]
-    titles = {name: (title, what) for name, title, what in H.PAGES}
+    titles = {name: (title, what) for name, title, what in PAGES}
     page_rows = [(n, *titles.get(n, (n, ""))) for n in pages]
     shown = {k: v for k, v in p.items() if k not in ("output_dir",)}
     H.write_index(build / "index.html", corpus_name=Path(p["corpus"]).name, group_col=p["group_col"],
@@ -395,6 +408,8 @@ def _write_index(build: Path, analysis, p: dict, pages: list[str], started: str,
 def _write_run(build: Path, p: dict, analysis, corpus_sha: str, doc_shas: dict, key: str, report_key: str,
                started: str, timings: dict, analysis_seconds: float, names: list[str], reused: list[str],
                t_start: float, phases: dict) -> None:
+    from . import provenance
+
     docs = analysis.documents
     run = {
         "kit": {"name": "narratives-kit", "git_commit": provenance.git_commit()},

@@ -35,8 +35,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--quick", action="store_true", help=f"smoke test: a sample of {QUICK_DOCS} documents, "
                     "scales 1,2")
     ap.add_argument("--skip-reports", action="store_true", help="do not time the report suite")
+    ap.add_argument("--reports-only", action="store_true",
+                    help="time only the report suite against its floor (no throughput, no scaling)")
     ap.add_argument("--report-repeats", type=int, default=None,
-                    help="runs of each report measurement (default: --repeats, at most 3: a cold run takes a minute)")
+                    help="runs of each report measurement (default: --repeats)")
     ap.add_argument("--skip-baselines", default="", help="comma-separated baselines not to run")
     ap.add_argument("--out", default=str(ROOT / "reports" / "bench"), help="folder of latest.json")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds allowed per measurement")
@@ -130,7 +132,9 @@ def _main(args: argparse.Namespace, argv, tmp: str) -> int:
     # 1. throughput, same documents for every tool (scattertext may get its own sample), runs interleaved
     jobs: dict[str, tuple[str, dict]] = {}
     st_sample = None
-    for name, target in WORKLOADS.items():
+    if args.reports_only:
+        scales = []
+    for name, target in ({} if args.reports_only else WORKLOADS).items():
         why = "skipped on request" if name in skip else available(name)
         if why:
             results["skipped"][name] = why
@@ -142,8 +146,9 @@ def _main(args: argparse.Namespace, argv, tmp: str) -> int:
             st_sample = src
             jobs["ours (scattertext sample)"] = (WORKLOADS["ours"], dict(corpus=src, **common))
         jobs[name] = (target, dict(corpus=src, **common))
-    say(f"throughput: {args.repeats} round(s) of {', '.join(jobs)}")
-    measured = run_interleaved(jobs, args.repeats, timeout=args.timeout, log=say)
+    if jobs:
+        say(f"throughput: {args.repeats} round(s) of {', '.join(jobs)}")
+    measured = run_interleaved(jobs, args.repeats, timeout=args.timeout, log=say) if jobs else {}
     for name in WORKLOADS:
         if name in measured:
             results["throughput"][name] = measured[name]
@@ -172,7 +177,7 @@ def _main(args: argparse.Namespace, argv, tmp: str) -> int:
     if not args.skip_reports:
         from .reports import measure_reports
 
-        reps = args.report_repeats or min(args.repeats, 3)
+        reps = args.report_repeats or args.repeats
         say(f"report suite vs floor: {reps} run(s) each")
         try:
             results["reports"] = measure_reports(reps)

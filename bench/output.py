@@ -81,6 +81,10 @@ def render(results: dict) -> str:
                              f"{r['seconds'] / rep['floor']['seconds']:.2f}x"])
             out.append(_table(["run", "notebooks", "html", "median s", "runs s", "largest proc MB", "vs floor"], rows))
             out.append(f"  {rep['jobs']} parallel job(s), kernel {rep['kernel']!r}; floor run by {rep.get('floor_how')}")
+            if "floor_fastest_seconds" in rep:
+                out.append(f"  against the fastest floor run ({rep['floor_fastest_seconds']:.2f} s, no kernel shutdown "
+                           f"stall): cold {rep['cold_over_fastest_floor']:.2f}x, cached "
+                           f"{rep['cached_over_fastest_floor']:.2f}x")
     out += ["", f"total benchmark time {results['elapsed_seconds']:.0f} s; command: {results['command']}"]
     return "\n".join(out)
 

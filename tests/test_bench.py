@@ -97,3 +97,16 @@ def test_scattertext_workload_counts_nearly_our_tokens():
     assert st["keyness_rows"] > 0
     # its own tokenizer: not the same tokens, but the same text (within 10 %)
     assert abs(st["tokens"] - ours["tokens"]) < 0.1 * ours["tokens"]
+
+
+@pytest.mark.slow
+def test_the_floor_runs_plain_papermill_and_nbconvert(tmp_path):
+    """The report floor: empty notebooks through papermill (a kernel each) and nbconvert, in a process pool."""
+    from bench.reports import run_floor
+
+    result = run_once("bench.reports:run_floor", n_notebooks=2, jobs=2, kernel="python3", workdir=str(tmp_path))
+    assert result["html_files"] == 2 and result["wall_seconds"] > 0
+    assert "a kernel per notebook" in result["how"]
+    pages = sorted((tmp_path / "out").glob("*.html"))
+    assert len(pages) == 2 and all("<html" in p.read_text(encoding="utf-8") for p in pages)
+    assert run_floor.__module__ == "bench.reports"

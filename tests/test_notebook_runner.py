@@ -172,3 +172,39 @@ def test_nltk_loads_without_scipy_and_scikit_learn():
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                           env=dict(os.environ, PYTHONPATH=str(ROOT)))
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr[-2000:]
+
+
+def _exported_pages(include_code: bool):
+    """The same notebook (an image without alt text, raw HTML, streams, an error, the executed seed pages)
+    through nbconvert's stock HTMLExporter and through the kit's, both with the kit's template."""
+    from nbconvert import HTMLExporter
+
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell(f"# Title\n\n![](data:image/png;base64,{png}) and <img src='x.png'>", id="md"),
+        nbformat.v4.new_code_cell("x = 1", id="c1", outputs=[
+            nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"}),
+            nbformat.v4.new_output("display_data", data={"text/html": '<div class="jp-OutputArea-output">'
+                                                                      '<img src="y.png"></div><b>bold</b>'}),
+            nbformat.v4.new_output("stream", name="stdout", text="printed\n"),
+            nbformat.v4.new_output("stream", name="stderr", text="warned\n"),
+            nbformat.v4.new_output("error", ename="ValueError", evalue="bad", traceback=["ValueError: bad"]),
+        ], execution_count=1),
+    ])
+    nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
+    stock = HTMLExporter(extra_template_basedirs=[str(R.TEMPLATE_DIR)], template_name=R.TEMPLATE_NAME)
+    ours = R.page_exporter_class()(extra_template_basedirs=[str(R.TEMPLATE_DIR)], template_name=R.TEMPLATE_NAME)
+    for exp in (stock, ours):
+        exp.exclude_input = exp.exclude_input_prompt = not include_code
+        exp.exclude_output_prompt = True
+    return [(exp.from_notebook_node(nb, resources={"metadata": {"name": "page"}})[0]) for exp in (stock, ours)]
+
+
+@pytest.mark.parametrize("include_code", [False, True], ids=["code hidden", "code shown"])
+def test_the_kits_exporter_gives_the_stock_exporters_page(include_code):
+    from bs4 import BeautifulSoup
+
+    stock, ours = _exported_pages(include_code)
+    assert str(BeautifulSoup(ours, "html.parser")) == str(BeautifulSoup(stock, "html.parser"))
+    assert 'alt="No description has been provided for this image"' in ours
+    assert ours.count('tabindex="0"') == stock.count('tabindex="0"') >= 3
