@@ -22,14 +22,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-# Okabe & Ito (2008), "Color Universal Design": the colour-blind-safe qualitative palette
-OKABE_ITO = {
-    "blue": "#0072B2", "vermillion": "#D55E00", "bluish_green": "#009E73", "orange": "#E69F00",
-    "sky_blue": "#56B4E9", "reddish_purple": "#CC79A7", "yellow": "#F0E442", "black": "#000000",
-}
-GROUP_A_COLOR = OKABE_ITO["blue"]
-GROUP_B_COLOR = OKABE_ITO["vermillion"]
-OTHER_COLORS = [OKABE_ITO[k] for k in ("bluish_green", "orange", "sky_blue", "reddish_purple", "yellow", "black")]
+from .palette import GROUP_A_COLOR, GROUP_B_COLOR, OKABE_ITO, OTHER_COLORS  # noqa: E402,F401
+
 DPI = 100
 
 STYLE = {

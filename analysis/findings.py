@@ -203,11 +203,17 @@ def voice_findings(analysis) -> list[Finding]:
 
 
 def findings(analysis) -> pd.DataFrame:
-    """Every finding as a table [topic, text, table, anchor], in reading order."""
-    rows = (corpus_findings(analysis) + keyness_findings(analysis)
-            + keyness_findings(analysis, "keyness_bigrams", "bigram", top=2) + frame_findings(analysis)
-            + actor_findings(analysis) + claim_findings(analysis) + voice_findings(analysis))
-    return pd.DataFrame([f.__dict__ for f in rows], columns=["topic", "text", "table", "anchor"])
+    """Every finding as a table [topic, text, table, anchor], in reading order. Worked out once per analysis:
+    kept on it (``findings_table``, which the cache stores with the tables) for the index page and page 05."""
+    table = getattr(analysis, "findings_table", None)
+    if table is None:
+        rows = (corpus_findings(analysis) + keyness_findings(analysis)
+                + keyness_findings(analysis, "keyness_bigrams", "bigram", top=2) + frame_findings(analysis)
+                + actor_findings(analysis) + claim_findings(analysis) + voice_findings(analysis))
+        table = pd.DataFrame([f.__dict__ for f in rows], columns=["topic", "text", "table", "anchor"])
+        if hasattr(analysis, "findings_table"):
+            analysis.findings_table = table
+    return table.copy()
 
 
 def summary(analysis, limit: int = 5) -> list[str]:

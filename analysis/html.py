@@ -103,7 +103,7 @@ def show_prose(template: str, **values) -> None:
 
 
 def group_swatches(group_a: str, group_b: str) -> str:
-    from .figures import GROUP_A_COLOR, GROUP_B_COLOR
+    from .palette import GROUP_A_COLOR, GROUP_B_COLOR
 
     return (f'<span class="swatch" style="background:{GROUP_A_COLOR}"></span><b>{esc(group_a)}</b> (A) and '
             f'<span class="swatch" style="background:{GROUP_B_COLOR}"></span><b>{esc(group_b)}</b> (B)')

@@ -79,6 +79,7 @@ class Analysis(Mapping):
     frame_sentences: pd.DataFrame | None = None
     frame_comparison: pd.DataFrame | None = None
     missing: dict = field(default_factory=dict)
+    findings_table: pd.DataFrame | None = None  # analysis.findings.findings, worked out once
     step_seconds: dict = field(default_factory=dict)
     excluded_documents: int = 0
     seconds: float = 0.0
@@ -286,6 +287,11 @@ def compute(p: dict, key: str = "", docs: pd.DataFrame | None = None) -> Analysi
 
     # ---- actors, claims, quotes, frames
     _narrative_tables(result, docs, p)
+    # ---- the findings of the comparison (index page, page 05), kept with the tables in the cache
+    from . import findings
+
+    with contextlib.suppress(Exception):  # a courtesy: the pages work them out (and show the error) themselves
+        findings.findings(result)
     return result
 
 
