@@ -40,6 +40,12 @@ def fold(text: str, case: bool = True, accents: bool = False) -> str:
     return "".join(_fold_char(c, case, accents) for c in text)
 
 
+@lru_cache(maxsize=200_000)
+def _fold_token(token: str, case: bool, accents: bool) -> str:
+    """:func:`fold` of one token's surface; tokens repeat, and every query of a run folds the same ones."""
+    return fold(token, case, accents)
+
+
 def kwic(tokens: pd.DataFrame, docs: pd.DataFrame, query: str, regex: bool = False, ignore_case: bool = True,
          ignore_accents: bool = False, window: int = 8, sort: str | None = None,
          group_col: str = "group") -> pd.DataFrame:
@@ -86,7 +92,7 @@ def kwic(tokens: pd.DataFrame, docs: pd.DataFrame, query: str, regex: bool = Fal
                     hits.append((i, j))
         else:
             n = len(q)
-            surf = [fold(text[s:e], ignore_case, ignore_accents) for s, e in zip(starts, ends)]
+            surf = [_fold_token(text[s:e], ignore_case, ignore_accents) for s, e in zip(starts, ends)]
             if not ignore_case:
                 surf = [s.replace("\u2019", "'") for s in surf]
             for i in range(len(surf) - n + 1):
