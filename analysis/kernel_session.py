@@ -86,7 +86,6 @@ def _draw_one_figure() -> None:
         ax.barh([0, 1], [1, 2])
         ax.set_yticks([0, 1], ["é", "b"])
         ax.set_title("warm-up")
-        fig.tight_layout()
         fig.savefig(io.BytesIO(), format="png", metadata={"Software": None})
         plt.close(fig)
 

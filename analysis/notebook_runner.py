@@ -100,7 +100,13 @@ def page_exporter_class():
 def _exporter():
     global _EXPORTER
     if _EXPORTER is None:
-        _EXPORTER = page_exporter_class()(extra_template_basedirs=[str(TEMPLATE_DIR)], template_name=TEMPLATE_NAME)
+        import jinja2
+
+        exp = page_exporter_class()(extra_template_basedirs=[str(TEMPLATE_DIR)], template_name=TEMPLATE_NAME)
+        # compiled templates kept between runs, like .pyc files (Jinja's per-user folder in the temporary
+        # directory; an entry is used only while its template's source is unchanged)
+        exp.environment.bytecode_cache = jinja2.FileSystemBytecodeCache()
+        _EXPORTER = exp
     return _EXPORTER
 
 
@@ -194,6 +200,32 @@ def _log_tail(path: Path, lines: int = 15) -> str:
 
 # --------------------------------------------------------------------------------------------- the kernels
 
+_MANAGER = None
+
+
+def _manager_class():
+    """jupyter_client's KernelManager, remembering the clients it makes: papermill makes one per notebook and,
+    the kernel manager not being its own, leaves it connected; the runner closes them after each notebook
+    (else their sockets pile up, and the process waits on them when it exits)."""
+    global _MANAGER
+    if _MANAGER is None:
+        from jupyter_client.manager import KernelManager
+
+        class Manager(KernelManager):
+            def client(self, **kwargs):
+                kc = super().client(**kwargs)
+                self.__dict__.setdefault("made_clients", []).append(kc)
+                return kc
+
+            def close_clients(self) -> None:
+                for kc in self.__dict__.pop("made_clients", []):
+                    with contextlib.suppress(Exception):
+                        kc.stop_channels()
+
+        _MANAGER = Manager
+    return _MANAGER
+
+
 class _Kernel:
     """One kernel of the pool: started at once, warmed, reset between notebooks. Its output (warnings, shutdown
     messages) goes to ``log_path``, not over the progress bar."""
@@ -207,11 +239,9 @@ class _Kernel:
         self.km = self._launch()
 
     def _launch(self):
-        from jupyter_client.manager import KernelManager
-
         # nbclient (inside papermill) drives the kernel with an asynchronous client; our own warm-up and resets
         # use a blocking one on the same connection
-        km = KernelManager(kernel_name=KERNEL_NAME, client_class="jupyter_client.asynchronous.AsyncKernelClient")
+        km = _manager_class()(kernel_name=KERNEL_NAME, client_class="jupyter_client.asynchronous.AsyncKernelClient")
         km.start_kernel(cwd=self.cwd, extra_arguments=KERNEL_ARGUMENTS, stdout=self.log, stderr=self.log)
         return km
 
@@ -310,7 +340,9 @@ def _serve(wid: int, pool: "KernelPool") -> None:
             if not first:
                 kernel.reset()
             first = False
-            if not _execute(task, kernel.km, pool.results, picked):
+            done = _execute(task, kernel.km, pool.results, picked)
+            kernel.km.close_clients()
+            if not done:
                 return
             current = None
     except BaseException as err:  # anything not reported yet

@@ -1,0 +1,91 @@
+"""Figures lay themselves out (analysis.figures.fit): every text — tick labels, axis labels, titles, value labels —
+lies inside the picture, and the labels of a right-hand panel do not run into the panel on their left."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from analysis import figures, pipeline, summaries
+from conftest import SEEDS
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory):
+    import os
+
+    os.environ.setdefault(pipeline.CACHE_ENV, str(tmp_path_factory.mktemp("cache")))
+    figures.use_style()
+    return pipeline.analyze({"corpus": str(SEEDS)})
+
+
+def long_labels(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    out = frame.copy()
+    out[column] = [f"{v} — a longer label from a user's list" for v in out[column]]
+    return out
+
+
+def builders(A):
+    a, b = A.group_a, A.group_b
+    actors = summaries.count_by_group(A.entities, "category")
+    return {
+        "groups": lambda: figures.documents_per_group(A.documents, a, b),
+        "timeline": lambda: figures.timeline(A.documents, a, b),
+        "lengths": lambda: figures.document_lengths(A.documents, a, b),
+        "top_terms": lambda: figures.top_terms(A.frequencies, a, b, top_n=20),
+        "keyness": lambda: figures.keyness_bars(A.keyness, a, b, top_n=20),
+        "keyness, long terms": lambda: figures.keyness_bars(long_labels(A.keyness, "term"), a, b, top_n=10),
+        "frames": lambda: figures.frame_shares(A.frame_comparison, a, b),
+        "actors": lambda: figures.counts_by_group(actors, "category", a, b, "Mentions", "mentions"),
+        "actors, long names": lambda: figures.counts_by_group(long_labels(actors, "category"), "category", a, b,
+                                                              "Mentions", "mentions"),
+        "long group names": lambda: figures.documents_per_group(
+            A.documents.replace({"group": {a: "a group with a long name", b: "another long group name"}}),
+            "a group with a long name", "another long group name"),
+    }
+
+
+def drawn(ax, labels, axis: str, renderer):
+    """The tick labels matplotlib draws: those whose tick lies within the axes (it makes more, off limits)."""
+    box = ax.get_window_extent(renderer)
+    lo, hi = (box.x0, box.x1) if axis == "x" else (box.y0, box.y1)
+    out = []
+    for label in labels:
+        x, y = ax.transData.transform((label.get_position()[0], 0)) if axis == "x" else \
+            ax.transData.transform((0, label.get_position()[1]))
+        where = x if axis == "x" else y
+        if lo - 1 <= where <= hi + 1:
+            out.append(label)
+    return out
+
+
+def texts_of(fig, renderer):
+    out = [fig._suptitle] if fig._suptitle is not None else []
+    for ax in fig.axes:
+        out += [ax.title, ax.xaxis.label, ax.yaxis.label, *drawn(ax, ax.get_xticklabels(), "x", renderer),
+                *drawn(ax, ax.get_yticklabels(), "y", renderer), *ax.texts]
+    return [t for t in out if t.get_visible() and t.get_text()]
+
+
+@pytest.mark.parametrize("name", ["groups", "timeline", "lengths", "top_terms", "keyness", "keyness, long terms",
+                                  "frames", "actors", "actors, long names", "long group names"])
+def test_every_text_is_inside_the_figure_and_panels_do_not_overlap(seeds, name):
+    fig = builders(seeds)[name]()
+    try:
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        width, height = fig.canvas.get_width_height()
+        for text in texts_of(fig, renderer):
+            box = text.get_window_extent(renderer)
+            assert box.x0 >= -1 and box.x1 <= width + 1 and box.y0 >= -1 and box.y1 <= height + 1, \
+                f"{name}: {text.get_text()!r} runs out of the figure ({box} in {width}x{height})"
+        axes = sorted(fig.axes, key=lambda ax: ax.get_position().x0)
+        for left, right in zip(axes, axes[1:]):
+            left_edge = max([left.get_window_extent(renderer).x1] +
+                            [t.get_window_extent(renderer).x1 for t in left.texts if t.get_text()])
+            for label in drawn(right, right.get_yticklabels(), "y", renderer):
+                if label.get_text():
+                    assert label.get_window_extent(renderer).x0 >= left_edge - 1, \
+                        f"{name}: {label.get_text()!r} runs into the panel on its left"
+    finally:
+        plt.close(fig)
