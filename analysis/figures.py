@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from .palette import GROUP_A_COLOR, GROUP_B_COLOR, OKABE_ITO, OTHER_COLORS  # noqa: E402,F401
+from .palette import GROUP_A_COLOR, GROUP_B_COLOR, OTHER_COLORS  # noqa: E402
 
 DPI = 100
 
@@ -147,7 +147,7 @@ def fit(fig) -> None:
         below = max(below, ticks + xlabel)
         if ax.get_title():
             above = max(above, _text_size_in([ax.get_title()], _font_size("axes.titlesize"), "bold")[1] + PAD_IN)
-    suptitle = fig._suptitle.get_text() if fig._suptitle is not None else ""
+    suptitle = fig.get_suptitle()
     if suptitle:
         above += _text_size_in([suptitle], _font_size("figure.titlesize"))[1] + PAD_IN
     left = (left_need[0] + PAD_IN) / w_in

@@ -15,8 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from .pages import PAGES  # noqa: F401  (importable from here too)
-
 
 CSS = """
 body{font-family:"DejaVu Sans",Verdana,Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;

@@ -2,17 +2,17 @@
 
 A report runs a handful of notebooks that all import the same libraries. Starting one kernel per notebook,
 as papermill does by default, pays the kernel start and the pandas/matplotlib imports once per notebook: on the
-seed corpus that was most of a report's time. :class:`KernelPool` instead forks ``jobs`` worker processes, one
-per core, as soon as the run starts. Each worker starts one kernel and warms it (imports the modules the
-notebooks import, draws one figure; see :mod:`analysis.kernel_session`) while the parent computes the
-analysis, then executes notebooks one after the other in that kernel with
-``papermill.execute_notebook(..., km=...)``. Before every notebook the kernel is reset to the state the warm-up
-recorded (empty namespace, execution counter at 1, matplotlib settings, warning filters, working folder,
-environment), so a notebook renders the same outputs as in a fresh kernel; a kernel where the warm-up cannot run
-(another kernel, the kit not importable) is restarted before every notebook instead.
+seed corpus that was most of a report's time. :class:`KernelPool` instead launches ``jobs`` kernels, one per
+core, as soon as the run starts, with one worker thread each. A worker warms its kernel (imports the modules the
+notebooks import, draws one figure; see :mod:`analysis.kernel_session`) while the caller computes the analysis,
+then executes notebooks one after the other in that kernel with ``papermill.execute_notebook(..., km=...)``.
+Before every notebook the kernel is reset to the state the warm-up recorded (empty namespace, execution counter
+at 1, matplotlib settings, warning filters, working folder, environment), so a notebook renders the same outputs
+as in a fresh kernel; a kernel where the warm-up cannot run (another kernel, the kit not importable) is replaced
+by a new one before every notebook instead.
 
-Each worker runs in its own process group; its kernel runs in a session of its own. A failing cell, a dead
-worker, SIGINT or SIGTERM kill every worker and kernel (:func:`kill_tree`) before the error reaches the caller.
+Each kernel runs in a session of its own. A failing cell, SIGINT or SIGTERM kill every kernel and what it
+started (:func:`kill_tree`) before the error reaches the caller.
 """
 from __future__ import annotations
 
@@ -179,9 +179,9 @@ def descendants(pid: int) -> list[int]:
 
 
 def kill_tree(pid: int) -> None:
-    """Kill a worker's process group and every process below it (its kernel runs in a session of its own)."""
+    """Kill a process's group (a kernel leads its own session) and every process below it."""
     with contextlib.suppress(OSError):
-        os.killpg(pid, signal.SIGSTOP)  # freeze the worker so that it starts no kernel while we look
+        os.killpg(pid, signal.SIGSTOP)  # freeze the group so that it starts nothing while we look
     below = descendants(pid)
     for target in [pid, *below]:
         for kill in (lambda t: os.killpg(t, signal.SIGKILL), lambda t: os.kill(t, signal.SIGKILL)):
@@ -234,7 +234,6 @@ class _Kernel:
         self.cwd = cwd
         self.kc = None
         self.reusable = False
-        self.log_path = log_path
         self.log = open(log_path, "ab")
         self.km = self._launch()
 
@@ -290,7 +289,7 @@ class _Kernel:
             with contextlib.suppress(Exception):
                 self.kc.stop_channels()
             self.kc = None
-        self._stop()
+        self.stop()
         self.km = self._launch()
 
     def shutdown(self) -> None:
@@ -298,11 +297,11 @@ class _Kernel:
         with contextlib.suppress(Exception):
             if self.kc is not None:
                 self.kc.stop_channels()
-        self._stop()
+        self.stop()
         with contextlib.suppress(Exception):
             self.log.close()
 
-    def _stop(self) -> None:
+    def stop(self) -> None:
         """Kill the kernel, reap its process and remove its connection file (from any thread)."""
         self.kill()
         with contextlib.suppress(Exception):
@@ -325,7 +324,7 @@ def _serve(wid: int, pool: "KernelPool") -> None:
     try:
         if kernel is not None:
             kernel.warm(pool.modules)
-            pool.results.put(("warm", "reused" if kernel.reusable else "", wid))
+            pool.results.put(("warm", None, (wid, kernel.reusable)))
         first = True
         while not pool.stopping:
             task = pool.tasks.get()
@@ -437,9 +436,7 @@ class KernelPool:
         if kill:
             self.stopping = True
             for kernel in list(self.kernels.values()):
-                kernel.kill()
-            for kernel in list(self.kernels.values()):
-                kernel._stop()  # reap the processes, remove the connection files
+                kernel.stop()  # kill, reap, remove the connection file
         else:
             deadline = time.monotonic() + 10
             for thread in self.threads.values():
@@ -472,12 +469,11 @@ class KernelPool:
 
     def wait(self, progress: bool = True) -> dict:
         """Wait for the submitted notebooks; returns the timings of each. A failing cell raises
-        ReportError(notebook, cell); a worker that dies or fails raises ReportError(notebook). Before any error
-        (or interrupt) leaves, every worker and kernel is killed."""
+        ReportError(notebook, cell); a dead kernel or a failed export raises ReportError(notebook). Before any
+        error (or interrupt) leaves, every kernel is killed."""
         from tqdm import tqdm
 
         timings: dict[str, dict] = {}
-        tqdm.monitor_interval = 0  # no monitor thread in a process that forks
         bar = tqdm(total=len(self.pending), desc="notebooks", unit="nb", disable=not progress, file=sys.stderr,
                    dynamic_ncols=True, leave=True)
         try:
@@ -487,7 +483,8 @@ class KernelPool:
                 except queue.Empty:
                     continue
                 if status == "warm":
-                    self.warm[info] = bool(name)
+                    wid, reusable = info
+                    self.warm[wid] = reusable
                 elif status == "started":
                     self.current[info] = name
                 elif status == "done":

@@ -1,15 +1,15 @@
 """The report runner: one command renders every page of a corpus into a folder that can be mailed around.
 
-``run_report`` validates the parameters against the corpus, computes the analysis once (in this process,
-cached on disk, see :mod:`analysis.pipeline`), writes ``tables/*.csv``, then executes the notebooks through
-papermill several at a time (one forked worker per notebook, each in its own process group with its own
-kernel), exports each to self-contained HTML with nbconvert, and writes ``index.html`` and ``run.json``.
+``run_report`` validates the parameters, starts a pool of warm kernels (:mod:`analysis.notebook_runner`), computes
+the analysis once in this process while they warm up (cached on disk, see :mod:`analysis.pipeline`), writes
+``tables/*.csv``, executes the notebooks through papermill in those kernels, exports each to self-contained HTML
+with nbconvert, and writes ``index.html`` and ``run.json``.
 
 Safety of the published report:
 - everything is built in a temporary sibling folder (``.NAME-build-XXXX``) and swapped into place at the end
   (old folder renamed away, new one renamed in, old one deleted): a failed run never touches the report
   already published;
-- a failing cell stops the run: the other workers and their kernels are killed, the executed notebooks are
+- a failing cell stops the run: every kernel is killed, the executed notebooks are
   kept in ``OUT.partial/`` (replacing an older one) and a :class:`ReportError` names the notebook, the cell
   and that folder; SIGINT and SIGTERM do the same (exit codes 130 and 143);
 - when the output folder cannot be written (read-only, disk full), the error says so and the complete build
@@ -46,8 +46,6 @@ KIT_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = KIT_ROOT / "notebooks"
 TEMPLATE_DIR = R.TEMPLATE_DIR
 NOTEBOOKS = tuple(name for name, _, _ in PAGES)
-KERNEL_NAME = R.KERNEL_NAME
-export_html = R.export_html
 SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143}
 
 
@@ -85,16 +83,6 @@ def resolve_notebooks(only: str | list[str] | None, available=NOTEBOOKS) -> list
         if hits[0] not in chosen:
             chosen.append(hits[0])
     return [n for n in available if n in chosen]
-
-
-def execute_notebooks(sources: dict[str, Path], build: Path, parameters: dict, *, jobs: int | None = None,
-                      include_code: bool = False, cwd: Path | None = None, progress: bool = True) -> dict:
-    """Execute and export ``sources`` (name -> notebook path) into ``build`` (NAME.ipynb, NAME.html) in a pool of
-    ``jobs`` warm kernels (see :mod:`analysis.notebook_runner`). Returns the timings of each notebook."""
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(sources)))
-    cwd = cwd or next(iter(sources.values())).parent
-    with R.KernelPool(jobs, cwd, R.warm_modules(sources.values())) as pool:
-        return pool.run(sources, build, parameters, include_code=include_code, progress=progress)
 
 
 # --------------------------------------------------------------------------------------------- folders

@@ -40,9 +40,9 @@ def report_notebooks() -> list[str]:
 
 def kernel_name() -> str:
     """The Jupyter kernel the report runner uses (the floor uses the same)."""
-    from analysis import report
+    from analysis.notebook_runner import KERNEL_NAME
 
-    return getattr(report, "KERNEL_NAME", "python3")
+    return KERNEL_NAME
 
 
 def _children_peak_mb() -> float:

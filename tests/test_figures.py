@@ -12,11 +12,10 @@ from conftest import SEEDS
 
 @pytest.fixture(scope="module")
 def seeds(tmp_path_factory):
-    import os
-
-    os.environ.setdefault(pipeline.CACHE_ENV, str(tmp_path_factory.mktemp("cache")))
     figures.use_style()
-    return pipeline.analyze({"corpus": str(SEEDS)})
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(pipeline.CACHE_ENV, str(tmp_path_factory.mktemp("cache")))
+        return pipeline.analyze({"corpus": str(SEEDS)})
 
 
 def long_labels(frame: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -60,7 +59,7 @@ def drawn(ax, labels, axis: str, renderer):
 
 
 def texts_of(fig, renderer):
-    out = [fig._suptitle] if fig._suptitle is not None else []
+    out = [fig._suptitle] if fig.get_suptitle() else []
     for ax in fig.axes:
         out += [ax.title, ax.xaxis.label, ax.yaxis.label, *drawn(ax, ax.get_xticklabels(), "x", renderer),
                 *drawn(ax, ax.get_yticklabels(), "y", renderer), *ax.texts]

@@ -6,7 +6,6 @@ sys.path) may reach the next one. Where the warm-up cannot run, the kernel is re
 """
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from analysis import params as P
-from analysis.html import PAGES
+from analysis.pages import PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"

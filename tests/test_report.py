@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.html import PAGES
+from analysis.pages import PAGES
 
 from conftest import SEEDS, require_shared
 
