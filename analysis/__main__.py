@@ -8,7 +8,7 @@ leave the ordinary way.
 import os
 import sys
 
-from .cli import main
+from analysis.cli import main
 
 code = main()
 sys.stdout.flush()

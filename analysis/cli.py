@@ -11,8 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import params as P
-from .errors import AnalysisError, CorpusError, ParameterError, ReportError
+from analysis.pipeline import params as P
+from analysis.errors import AnalysisError, CorpusError, ParameterError, ReportError
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,7 +46,7 @@ def _default_corpus() -> str:
 
 
 def cmd_report(args) -> int:
-    from .report import run_report
+    from analysis.report.build import run_report
 
     raw: dict[str, str] = {}
     for name, value in args.param:
@@ -66,7 +66,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from .corpus import load_corpus, validate_corpus
+    from analysis.corpus import load_corpus, validate_corpus
 
     problems = validate_corpus(args.corpus, encoding=args.encoding, group_col=args.group_col)
     if problems:

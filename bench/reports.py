@@ -33,14 +33,14 @@ def report_jobs() -> int:
 
 def report_notebooks() -> list[str]:
     """The pages of the report suite, as the runner lists them."""
-    from analysis import report
+    from analysis.report import build as report
 
     return list(report.NOTEBOOKS)
 
 
 def kernel_name() -> str:
     """The Jupyter kernel the report runner uses (the floor uses the same)."""
-    from analysis.notebook_runner import KERNEL_NAME
+    from analysis.report.runner import KERNEL_NAME
 
     return KERNEL_NAME
 

@@ -20,11 +20,11 @@ def prepare(func_name: str) -> None:
     import pandas  # noqa: F401
 
     import analysis.corpus  # noqa: F401
-    import analysis.keyness  # noqa: F401
+    import analysis.stats.keyness  # noqa: F401
 
     if func_name in ("run_ours", "run_ours_processes"):
-        import analysis.counts  # noqa: F401
-        import analysis.distributed  # noqa: F401
+        import analysis.stats.counts  # noqa: F401
+        import analysis.pipeline.backends  # noqa: F401
     elif func_name == "run_countvectorizer":
         import sklearn.feature_extraction.text  # noqa: F401
     elif func_name == "run_nltk":
@@ -232,7 +232,7 @@ def translate_pattern(pattern: str, src: str, dst: str) -> str:
 
 def our_engine() -> str:
     """The regex engine of our tokenizer: "regex" (the third-party module) or "re"."""
-    from analysis import tokens
+    from analysis.text import tokens
 
     return "re" if isinstance(tokens.COUNTED_RE, re.Pattern) else "regex"
 
@@ -243,7 +243,7 @@ def token_pattern(engine: str | None = None) -> str:
     ("re" for scikit-learn, "regex" for NLTK, whose RegexpTokenizer compiles with the regex module; None =
     ours), so that the baselines count exactly what we count. Taken from :mod:`analysis.tokens`.
     """
-    from analysis import tokens
+    from analysis.text import tokens
 
     pattern = getattr(tokens, "COUNTED_PATTERN", None) or getattr(tokens, "TOKEN_PATTERN")
     if hasattr(pattern, "pattern"):
@@ -278,7 +278,7 @@ def frequency_table(term_counts: dict[str, Counter], doc_counts: dict[str, Count
 
 def _finish(freqs, group_a: str, group_b: str, n_docs: int, verify: bool) -> dict:
     """Keyness on ``freqs``; the figures every workload reports (and its counts when verifying)."""
-    from analysis.keyness import keyness
+    from analysis.stats.keyness import keyness
 
     table = keyness(freqs, group_a, group_b)
     totals = freqs.groupby("group", sort=True)["total"].first()
@@ -307,7 +307,7 @@ def _run_streaming(count, corpus: dict, group_a: str, group_b: str, language: st
 
 def run_ours(corpus: dict, group_a: str, group_b: str, language: str = "auto", verify: bool = False) -> dict:
     """Our pipeline: iter_documents -> counts.count_documents (streaming) -> keyness."""
-    from analysis.counts import count_documents
+    from analysis.stats.counts import count_documents
 
     return _run_streaming(count_documents, corpus, group_a, group_b, language, verify)
 
@@ -316,7 +316,7 @@ def run_ours_processes(corpus: dict, group_a: str, group_b: str, language: str =
                        verify: bool = False) -> dict:
     """Our pipeline with counting spread over one process per core (the report backend ``processes``):
     iter_documents -> distributed.count_documents_processes -> keyness."""
-    from analysis.distributed import count_documents_processes
+    from analysis.pipeline.backends import count_documents_processes
 
     return _run_streaming(count_documents_processes, corpus, group_a, group_b, language, verify)
 

@@ -20,9 +20,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import counts, tokens
-from analysis import params as P
-from analysis.keyness import keyness
+from analysis.stats import counts
+
+from analysis.text import tokens
+from analysis.pipeline import params as P
+from analysis.stats.keyness import keyness
 from analysis.corpus import iter_documents, load_corpus, validate_corpus
 from analysis.errors import AnalysisError, ComparisonError, CorpusError, ParameterError
 

@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import pytest
 
-from analysis.claims import CLAIM_COLUMNS, find_claims, parse_number
+from analysis.narratives.claims import CLAIM_COLUMNS, find_claims, parse_number
 from analysis.errors import ParameterError
 from fixtures.annotations.scoring import annotations, fmt, prf
 

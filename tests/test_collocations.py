@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 from nltk.metrics import BigramAssocMeasures
 
-from analysis.collocations import collocations
+from analysis.stats.collocations import collocations
 from analysis.errors import ParameterError
-from analysis.tokens import tokenize
+from analysis.text.tokens import tokenize
 
 
 @pytest.fixture(scope="module")

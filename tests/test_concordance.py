@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.concordance import COLUMNS, kwic
+from analysis.stats.concordance import COLUMNS, kwic
 from analysis.errors import ParameterError
-from analysis.tokens import tokenize
+from analysis.text.tokens import tokenize
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ import json
 import pandas as pd
 import pytest
 
-from analysis.counts import COLUMNS, count_documents, term_frequencies
+from analysis.stats.counts import COLUMNS, count_documents, term_frequencies
 from analysis.errors import ParameterError
-from analysis.tokens import tokenize
+from analysis.text.tokens import tokenize
 from tests.conftest import require_shared
 
 SMALL = pd.DataFrame({

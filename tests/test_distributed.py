@@ -15,10 +15,10 @@ from conftest import SEEDS, require_shared
 
 import distributed  # noqa: E402
 
-from analysis import counts  # noqa: E402
-from analysis import keyness as keyness_mod  # noqa: E402
+from analysis.stats import counts  # noqa: E402
+from analysis.stats import keyness as keyness_mod  # noqa: E402
 
-from analysis import distributed as D  # noqa: E402
+from analysis.pipeline import backends as D  # noqa: E402
 from analysis.corpus import iter_documents  # noqa: E402
 from analysis.errors import ParameterError  # noqa: E402
 
@@ -97,7 +97,7 @@ def test_unknown_backend_and_unreachable_scheduler(monkeypatch):
 def test_report_backend_parameter_gives_the_local_tables(client, extra):
     """The report parameter ``backend`` (here the address of the test's cluster) changes where counting runs,
     not one cell of the frequency and keyness tables the reports show."""
-    from analysis import pipeline
+    from analysis.pipeline import compute as pipeline
 
     address = client.scheduler.address
     base = {"corpus": str(SEEDS), "extra_stopwords": extra}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.entities import ENTITY_COLUMNS, find_entities, load_gazetteer
+from analysis.narratives.entities import ENTITY_COLUMNS, find_entities, load_gazetteer
 from analysis.errors import AnalysisError, ParameterError
 from fixtures.annotations.scoring import annotations, fmt, prf
 

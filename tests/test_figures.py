@@ -6,7 +6,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from analysis import figures, pipeline, summaries
+from analysis.pages import figures, summaries
+
+from analysis.pipeline import compute as pipeline
 from conftest import SEEDS
 
 

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from analysis.errors import AnalysisError, ComparisonError, ParameterError
-from analysis.frames import (COMPARE_COLUMNS, SENTENCE_COLUMNS, SHARE_COLUMNS, compare_frames, frame_sentences,
+from analysis.narratives.frames import (COMPARE_COLUMNS, SENTENCE_COLUMNS, SHARE_COLUMNS, compare_frames, frame_sentences,
                              frame_shares, load_frames)
-from analysis.sentences import split_sentences
+from analysis.text.sentences import split_sentences
 
 ISSUE_FRAMES = {"enforcement", "health", "technology", "commerce", "youth", "police_means", "organized_crime",
                 "law_procedure"}

@@ -10,10 +10,10 @@ import pytest
 from nltk.metrics import BigramAssocMeasures
 from scipy.stats import chi2, chi2_contingency, false_discovery_control
 
-from analysis.counts import term_frequencies
+from analysis.stats.counts import term_frequencies
 from analysis.errors import ComparisonError, ParameterError
-from analysis.keyness import COLUMNS, benjamini_hochberg, g2_4term, keyness
-from analysis.tokens import tokenize
+from analysis.stats.keyness import COLUMNS, benjamini_hochberg, g2_4term, keyness
+from analysis.text.tokens import tokenize
 
 
 def freqs_table(a: dict, b: dict, docs_a=None, docs_b=None, n_docs=(1, 1), names=("A", "B")) -> pd.DataFrame:

@@ -15,10 +15,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis import notebook_runner as R
-from analysis import params as P
-from analysis.kernel_session import notebook_imports
-from analysis.report import NOTEBOOK_DIR, NOTEBOOKS, _absolute
+from analysis.report import runner as R
+from analysis.pipeline import params as P
+from analysis.report.kernel_session import notebook_imports
+from analysis.report.build import NOTEBOOK_DIR, NOTEBOOKS, _absolute
 from conftest import ROOT, SEEDS
 
 pytestmark = pytest.mark.slow
@@ -154,14 +154,15 @@ def test_notebook_imports_are_read_from_the_code_cells():
 
 def test_the_kits_notebooks_warm_the_libraries_they_use():
     modules = R.warm_modules(NOTEBOOK_DIR / f"{n}.ipynb" for n in NOTEBOOKS)
-    for needed in ("analysis.figures", "analysis.pipeline", "analysis.findings", "IPython.display"):
+    for needed in ("analysis.pages.figures", "analysis.pipeline", "analysis.pages.findings", "IPython.display"):
         assert needed in modules
 
 
 def test_nltk_loads_without_scipy_and_scikit_learn():
     code = textwrap.dedent("""
         import sys
-        from analysis import collocations, tokens
+        from analysis.stats import collocations
+        from analysis.text import tokens
         assert tokens.stemmer("fr").stem("arrestations") == "arrest"
         assert "nltk" in sys.modules
         assert "scipy" not in sys.modules and "sklearn" not in sys.modules, "NLTK pulled in scipy or sklearn"

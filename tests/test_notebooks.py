@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import params as P
+from analysis.pipeline import params as P
 from analysis.pages import PAGES
 
 ROOT = Path(__file__).resolve().parents[1]

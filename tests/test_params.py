@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import params as P
-from analysis import pipeline
+from analysis.pipeline import params as P
+from analysis.pipeline import compute as pipeline
 from analysis.errors import ParameterError
-from analysis.report import resolve_notebooks
+from analysis.report.build import resolve_notebooks
 
 from conftest import SEEDS
 

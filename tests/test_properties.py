@@ -18,10 +18,12 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from analysis import claims, tokens
+from analysis.narratives import claims
+
+from analysis.text import tokens
 from analysis.corpus import BINARY_SIGNATURES, load_corpus
 from analysis.errors import CorpusError
-from analysis.sentences import sentence_spans
+from analysis.text.sentences import sentence_spans
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

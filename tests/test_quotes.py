@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import AnalysisError
-from analysis.quotes import QUOTE_COLUMNS, find_quotes, load_voices, voice_kind
+from analysis.narratives.quotes import QUOTE_COLUMNS, find_quotes, load_voices, voice_kind
 from fixtures.annotations.scoring import annotations, fmt, norm, prf, same_speaker
 
 OFFICIAL_KINDS = {"official", "police", "prosecutor", "union"}

@@ -237,7 +237,7 @@ def tiny_notebooks(folder: Path, fail: bool) -> Path:
 
 def test_failing_cell_names_notebook_and_cell_and_keeps_published_report(tmp_path, monkeypatch):
     from analysis.errors import ReportError
-    from analysis.report import run_report
+    from analysis.report.build import run_report
 
     monkeypatch.setenv("NARRATIVES_CACHE_DIR", str(tmp_path / "cache"))
     out = tmp_path / "reports" / "seeds"

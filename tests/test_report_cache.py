@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import pipeline
+from analysis.pipeline import compute as pipeline
 
 from conftest import SEEDS
 

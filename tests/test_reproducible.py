@@ -35,8 +35,6 @@ def render(corpus: Path, out: Path, cache: Path, hashseed: str, *extra: str) -> 
 
 @pytest.fixture(scope="module")
 def two_runs(tmp_path_factory) -> tuple[Path, Path]:
-    if not (ROOT / "analysis" / "cli.py").is_file():
-        pytest.skip("analysis/cli.py (python -m analysis report) does not exist yet")
     base = tmp_path_factory.mktemp("repro")
     corpus = base / "seeds"
     shutil.copytree(ROOT / "seeds", corpus)  # the same corpus at the same path for both runs

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from analysis.errors import ParameterError
-from analysis.stopwords import DATA, get_stopwords
+from analysis.text.stopwords import DATA, get_stopwords
 
 
 def test_shipped_lists_state_their_source_and_hold_the_snowball_words():

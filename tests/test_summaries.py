@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import summaries
+from analysis.pages import summaries
 
 
 def docs():

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from analysis.errors import ParameterError
-from analysis.sentences import split_sentences
-from analysis.tokens import (COUNTED_RE, TOKEN_RE, document_languages, find_tokens, guess_language,
+from analysis.text.sentences import split_sentences
+from analysis.text.tokens import (COUNTED_RE, TOKEN_RE, document_languages, find_tokens, guess_language,
                              token_kind, tokenize)
 
 

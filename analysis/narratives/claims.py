@@ -1,0 +1,488 @@
+"""Quantitative claims: every figure a text puts forward, normalized (French first, English too).
+
+One row per claim: its value (``value_max`` for ranges), unit, counted object, hedge and category.
+
+Conventions (also in analysis/data/README.md, "Quantitative claims"):
+- values: thousands separated by a space, U+00A0 or U+202F ("91 000"), by a comma followed by exactly three
+  digits ("91,000"); a comma otherwise is the decimal mark ("1,5"). Scale words multiply ("100 millions de
+  dollars" = 100000000 USD, "$100 million"). Number words count ("douze ans" = 12) but "un"/"une"/"one" never
+  do on their own: they are articles far more often than counts.
+- approximations "une trentaine de" = 30 with hedge "une trentaine"; vague magnitudes "des milliers de",
+  "des millions d'" = the lower bound (1000, 1000000) with hedge "vague"; ranges "entre 13 et 14 ans" = value
+  13, value_max 14; "9 fois sur 10" = 90 percent; "la moitié" = 50 percent.
+- not claims: dates and times ("1er mai 2022", "12 juin", "en 2020", "Jul 13, 2023", "13:14", "2023-05"),
+  ordinals ("4e", "1er"), versions ("2.0" after a word), numbers glued to a name ("Covid-19", "Lydia46", "n°1"),
+  number words inside a name ("Four Horsemen") or a compound noun ("deux-roues"), and the availability idiom
+  "24 heures sur 24 et 7 jours sur 7" ("24/7", "7j/7"): it says "always", not a count.
+- "livres" of something are pounds (the kit's domain is drug seizures; a text about books would need care).
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from analysis.text.documents import SentenceIndex, iter_docs
+
+CLAIM_COLUMNS = ["doc_id", "group", "value", "value_max", "unit", "object", "hedge", "category", "text", "start",
+                 "end", "sentence_id"]
+CATEGORIES = ("seized", "arrests_cases", "money", "share", "price", "age", "staff_means", "duration", "other")
+
+SP = r"[ \u00a0\u202f]"
+AP = r"['’]"
+
+# --- numbers ----------------------------------------------------------------------------------------------
+
+WORD_VALUES = {
+    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
+    "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20, "vingts": 20,
+    "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100, "cents": 100, "mille": 1000,
+    "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
+    "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000, "dozen": 12,
+}
+# "six" is both French and English; "un"/"une"/"one" are left out on purpose (see module docstring)
+_WORDS = sorted(WORD_VALUES, key=len, reverse=True)
+_NUMWORD = r"(?:" + "|".join(_WORDS) + r")"
+NUMWORD_RE = rf"{_NUMWORD}(?:(?:-|{SP}+)(?:et(?:-|{SP}+))?{_NUMWORD})*"
+SCALES = {"million": 1e6, "millions": 1e6, "milliard": 1e9, "milliards": 1e9, "billion": 1e9, "billions": 1e9,
+          "mille": 1e3, "thousand": 1e3, "trillion": 1e12, "md": 1e9, "mds": 1e9, "m": 1e6, "bn": 1e9}
+DIGITS_RE = (r"(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?"
+             r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+             r"|\d+(?:[.,]\d+)?)")
+_CORE = rf"(?:(?<![\w.,°º/:-]){DIGITS_RE}(?![\w°º]|[.,:/]\d|-\d)|(?<![\w-]){NUMWORD_RE}(?![\w-]))"
+_SCALE = r"(?:{sp}+(?P<scale>millions?|milliards?|billions?|thousand|mille|trillion|Mds?|bn)(?![\w]))".format(sp=SP)
+NUMBER_RE = re.compile(
+    rf"(?<![\w-])(?P<cur>(?:US)?[$€]{SP}?)?(?P<num>{_CORE}){_SCALE}?"
+    rf"(?:{SP}*(?P<rsep>à|et|and|to|-|–){SP}*(?P<cur2>(?:US)?[$€]{SP}?)?(?P<num2>{_CORE})(?:{SP}+(?P<scale2>millions?|milliards?|billions?|mille|thousand)(?!\w))?)?",
+    re.IGNORECASE,
+)
+
+
+def parse_number(text: str) -> float | None:
+    """Value of a written number: digits with any thousands separator (space, U+00A0, U+202F, or a comma
+    followed by three digits), a decimal comma or point, number words ("douze", "vingt-cinq", "twelve")
+    and a trailing scale word ("44 millions", "$100 million"). None when ``text`` is not a number."""
+    if not isinstance(text, str):
+        return None
+    s = text.strip().replace("’", "'")
+    if not s:
+        return None
+    s = re.sub(r"^(?:US)?[$€]\s*", "", s)
+    m = re.fullmatch(r"(.+?)(?:\s+(millions?|milliards?|billions?|thousand|mille|trillion|mds?|bn))?", s,
+                     re.IGNORECASE)
+    core, scale = (m.group(1), m.group(2)) if m else (s, None)
+    value = _parse_digits(core)
+    if value is None:
+        value = _parse_words(core)
+    if value is None:
+        return None
+    if scale:
+        value *= SCALES[scale.lower()]
+    return float(value)
+
+
+def _parse_digits(s: str) -> float | None:
+    s = s.strip()
+    if re.fullmatch(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?", s):
+        return float(re.sub(r"[ \u00a0\u202f]", "", s).replace(",", "."))
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", s):
+        return float(s.replace(",", ""))
+    if re.fullmatch(r"\d+(?:[.,]\d+)?", s):
+        return float(s.replace(",", "."))
+    return None
+
+
+def _parse_words(s: str) -> float | None:
+    words = [w for w in re.split(r"[-\s\u00a0\u202f]+", s.lower()) if w and w not in ("et", "and")]
+    if not words or any(w not in WORD_VALUES for w in words):
+        return None
+    total, current, i = 0, 0, 0
+    while i < len(words):
+        w = words[i]
+        if w == "quatre" and i + 1 < len(words) and words[i + 1] in ("vingt", "vingts"):
+            current += 80
+            i += 2
+            continue
+        v = WORD_VALUES[w]
+        if v == 100:
+            current = max(current, 1) * 100
+        elif v == 1000:
+            total += max(current, 1) * 1000
+            current = 0
+        elif w == "dozen":
+            current = max(current, 1) * 12
+        else:
+            current += v
+        i += 1
+    return float(total + current)
+
+
+# --- what is not a claim ------------------------------------------------------------------------------------
+
+MONTHS_FR = r"(?:janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|janv\.?|févr\.?|avr\.?|juil\.?|sept\.?|oct\.?|nov\.?|déc\.?)"
+MONTHS_EN = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+EXCLUDE_RES = [
+    # dates: "1er mai 2022", "12 juin", "01 novembre 2022", "13 July 2023", "mars 2019", "Jul 13, 2023"
+    re.compile(rf"(?<!\w)\d{{1,2}}(?:er|e)?{SP}+(?i:{MONTHS_FR})(?!\w)(?:{SP}+\d{{4}})?"),
+    re.compile(rf"(?<!\w)\d{{1,2}}(?:st|nd|rd|th)?{SP}+{MONTHS_EN}(?!\w)(?:,?{SP}+\d{{4}})?"),
+    re.compile(rf"(?<!\w)(?i:{MONTHS_FR})(?!\w){SP}+\d{{4}}(?!\d)"),
+    re.compile(rf"(?<!\w){MONTHS_EN}(?!\w){SP}+\d{{1,2}}(?:st|nd|rd|th)?(?:,{SP}*\d{{4}})?(?!\d)"),
+    re.compile(rf"(?<!\w){MONTHS_EN}(?!\w){SP}+\d{{4}}(?!\d)"),
+    re.compile(r"(?<![\w-])\d{4}-\d{2}(?:-\d{2})?(?![\w-])"),  # ISO dates
+    re.compile(r"(?<![\w/])\d{1,2}/\d{1,2}/\d{2,4}(?![\w/])"),
+    re.compile(r"(?<![\w:])\d{1,2}[:h]\d{2}(?![\w:])"),  # times 13:14, 13h14
+    # the availability idiom: "24 heures sur 24", "7 jours sur 7", "24h/24", "7j/7", "24/7"
+    re.compile(rf"(?i)(?<!\w)(?:24{SP}*(?:heures|h){SP}*(?:sur|/){SP}*24|7{SP}*(?:jours|j){SP}*(?:sur|/){SP}*7"
+               rf"|24{SP}*/{SP}*7|24{SP}*hours{SP}+a{SP}+day|7{SP}*days{SP}+a{SP}+week)(?!\w)"),
+    re.compile(r"(?i)(?<!\w)n[°º]\s*\d+|(?<!\w)no\.\s*\d+"),  # n°1, no. 3
+    # phone numbers, street addresses, boxes and routes, emergency numbers
+    re.compile(r"(?<![\w(])\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}(?!\d)|(?<!\d)0\d(?:[ .]\d{2}){4}(?!\d)"),
+    re.compile(r"(?<![\w.])\d+(?:[ \u00a0](?:bis|ter))?,?[ \u00a0]+(?:(?:[NSEW]\.?|North|South|East|West)[ \u00a0]+)?"
+               r"(?:(?:[A-Z][\w.'’-]*|\d+(?:st|nd|rd|th))[ \u00a0]+){0,3}(?:Blvd|Boulevard|Street|St|Avenue|Ave|Road|Rd|"
+               r"Drive|Dr|Lane|Ln|Way|Parkway|Pkwy|Place|Pl|Court|Ct|Highway|Hwy)(?!\w)"),
+    re.compile(r"(?i)(?<![\w.])\d+(?:[ \u00a0](?:bis|ter))?,?[ \u00a0]+(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|"
+               r"impasse|quai|cours|route)(?!\w)"),
+    re.compile(r"(?<!\s)\d+(?:er|ère|re|e|ème|eme|nd|nde|st|rd|th)(?!\w)|(?<!\w)\d+(?:er|ère|re|e|ème|eme|nd|nde|st|rd|th)(?!\w)"),
+]
+# identifiers: "Box 12", "Suite 400", "Route 66", "L.B. 19", "bureau 12"; emergency numbers ("911 call")
+ID_BEFORE = re.compile(r"(?i)(?:\b(?:P\.?O\.?[ \u00a0]+Box|Box|Suite|Ste\.|Room|Rm\.|Unit|Apt\.?|Route|Highway|Hwy|"
+                       r"Interstate|I-|bureau|salle|porte)|(?<![\w.])(?:[A-Z]\.){2,})[ \u00a0]*$")
+EMERGENCY_AFTER = re.compile(r"(?i)^[ \u00a0]+(?:call|calls|dispatcher|operator|emergency|hotline)\b")
+EMERGENCY_BEFORE = re.compile(r"(?i)\b(?:call|called|dialed|dialled|appel(?:é|er)?(?:\s+le)?)[ \u00a0]+$")
+YEAR_CUES = re.compile(rf"(?i)(?:\b(?:en|in|depuis|since|année|l{AP}an|year|avant|après|before|after|until|jusqu{AP}en|"
+                       rf"fin|début|mi|été|hiver|automne|printemps|dès|from|of|de|d|du|au|à){SP}*{AP}?|[(\[-]){SP}*$")
+_FUNCTION_BEFORE = frozenset("de d à a au aux du des les le la l en et ou of to than about over by with and the "
+                             "environ près plus moins que sur entre from at for jusqu".split())
+
+# --- hedges -------------------------------------------------------------------------------------------------
+
+HEDGES = ["un peu plus de", "un peu moins de", "pas moins de", "pas plus de", "plus de", "plus d'", "près de",
+          "près d'", "pres de", "environ", "jusqu'à", "jusqu'a", "presque", "quasiment", "au moins", "au minimum",
+          "au maximum", "moins de", "moins d'", "quelque", "autour de", "approximativement", "à peu près",
+          "au-delà de", "plus d'une", "more than", "less than", "fewer than", "at least", "up to", "as many as",
+          "upwards of", "close to", "nearly", "almost", "about", "around", "approximately", "roughly", "some",
+          "over", "an estimated", "estimated", "une estimation de"]
+HEDGE_RE = re.compile(r"(?i)(?<!\w)(" + "|".join(re.escape(h).replace("'", AP).replace(r"\ ", SP + "+")
+                                                 for h in sorted(HEDGES, key=len, reverse=True))
+                      + rf"){SP}*$")
+
+# --- units and objects --------------------------------------------------------------------------------------
+
+UNIT_PATTERNS = [
+    ("percent", rf"(?:%|pour{SP}*cents?|per{SP}*cent|percent|pc)(?!\w)"),
+    ("EUR", rf"(?:(?:d{AP}|de{SP}+)?euros?|€|EUR)(?!\w)"),
+    ("USD", rf"(?:(?:de{SP}+)?dollars?(?:{SP}+américains|{SP}+US)?|\$|USD|US\$)(?!\w)"),
+    ("pounds", r"(?:livres?|pounds?|lbs?\.?)(?!\w)"),
+    ("kg", r"(?:kilogrammes?|kilos?|kg|kilograms?)(?!\w)"),
+    ("g", r"(?:grammes?|grams?|g)(?!\w)"),
+    ("mg", r"(?:milligrammes?|milligrams?|mg)(?!\w)"),
+    ("t", r"(?:tonnes?|tons?|t)(?!\w)"),
+    ("litres", r"(?:litres?|liters?)(?!\w)"),
+]
+TIME_UNITS = [("years", r"ans|années|année|an|years?"), ("months", r"mois|months?"),
+              ("weeks", r"semaines?|weeks?"), ("days", r"jours?|days?"), ("hours", r"heures?|hours?|h"),
+              ("minutes", r"minutes?|min")]
+_TIME_ADJ = r"(?:(?:dernières|derniers|premières|premiers|prochaines|prochains|last|past|next|first|entières?|entiers?){sp}+)?".format(sp=SP)
+UNIT_RES = [(u, re.compile(rf"{SP}*(?:{p})", re.IGNORECASE)) for u, p in UNIT_PATTERNS]
+TIME_RES = [(u, re.compile(rf"{SP}*{_TIME_ADJ}(?:{p})(?!\w)", re.IGNORECASE)) for u, p in TIME_UNITS]
+TIMES_RE = re.compile(rf"{SP}*(?:fois|times)(?!\w)", re.IGNORECASE)
+OF_RE = re.compile(rf"{SP}*(?:de{SP}+la{SP}+|de{SP}+l{AP}|d{AP}|du{SP}+|des{SP}+|de{SP}+|of{SP}+(?:the{SP}+)?)", re.IGNORECASE)
+_STOP = frozenset("et ou ont a est sont été qui que dans pour sur en au aux par avec ne se ce il elle ils elles on "
+                  "y le la les un une de des du d l à and or were was have has had is are been that which in on "
+                  "at by with for from to the a an of".split())
+WORD_RE = re.compile(r"[\w][\w'’-]*")
+
+
+def _object_after(text: str, pos: int, limit: int = 80) -> tuple[str, int]:
+    """Counted object right after ``pos``: up to two words, then "de|d'|à X [Y]" once. Returns (object, end)."""
+    words: list[str] = []
+    end = pos
+    i = pos
+    chunk_end = min(len(text), pos + limit)
+    connector_used = False
+    while i < chunk_end and len(words) < 5:
+        m = re.compile(rf"{SP}*").match(text, i)
+        j = m.end()
+        if j < len(text) and text[j] == "\n":
+            break
+        w = WORD_RE.match(text, j)
+        if not w:
+            break
+        word = w.group()
+        low = word.lower().replace("’", "'")
+        if low in ("de", "à", "of") or low.startswith("d'") and len(low) > 2:
+            if connector_used or not words:
+                break
+            connector_used = True
+            if low.startswith("d'"):
+                words.append(word)
+                i = end = w.end()
+                continue
+            nxt = WORD_RE.match(text, re.compile(rf"{SP}*").match(text, w.end()).end())
+            if not nxt or nxt.group().lower() in _STOP:
+                break
+            words.append(word)
+            i = w.end()
+            continue
+        if low in _STOP:
+            break
+        if (words and not connector_used and len(words) >= 2) or (connector_used and len(words) >= 4):
+            break
+        words.append(word)
+        i = end = w.end()
+    while words and words[-1].lower() in ("de", "à", "of"):
+        words.pop()
+    return " ".join(words), end
+
+
+def _unit_after(text: str, pos: int) -> tuple[str, str, int, str]:
+    """(unit, object, end, kind) for what follows a number at ``pos``; kind is unit|time|object."""
+    for unit, rx in UNIT_RES:
+        m = rx.match(text, pos)
+        if m:
+            end = m.end()
+            of = OF_RE.match(text, end)
+            obj = ""
+            if of:
+                obj, obj_end = _object_after(text, of.end())
+                if obj:
+                    end = obj_end
+            return unit, obj, end, "unit"
+    for unit, rx in TIME_RES:
+        m = rx.match(text, pos)
+        if m:
+            return unit, "", m.end(), "time"
+    m = TIMES_RE.match(text, pos)
+    if m:
+        return "times", "", m.end(), "unit"
+    of = OF_RE.match(text, pos)
+    start = of.end() if of else pos
+    obj, end = _object_after(text, start)
+    if obj:
+        return "", obj, end, "object"
+    return "", "", pos, "none"
+
+
+# --- categories -------------------------------------------------------------------------------------------
+
+PRICE_CUES = re.compile(r"(?i)\b(?:prix|co[uû]t|co[uû]te|tarif|achat|minimum|le gramme|la dose|vend|vendu|payé|paye|"
+                        r"price|costs?|sold|per gram|a gram|each)")
+SEIZE_CUES = re.compile(r"(?i)(?:saisi|saisie|seiz|confisqu|intercept|dérob|retir|arrêté|stopp|seized)")
+SEIZED_OBJECTS = re.compile(r"(?i)^(?:comprimés|pilules|doses|armes|saisies|cachets|sachets|plants|pieds|seizures|"
+                            r"pills|tablets|firearms|weapons|kilos|cartouches|paquets|véhicules saisis)")
+ARREST_OBJECTS = re.compile(r"(?i)^(?:arrestations?|interpellations?|gardes? à vue|inculpations?|enquêtes?|cas|"
+                            r"affaires?|dossiers?|procédures?|condamnations?|poursuites|perquisitions?|arrests?|"
+                            r"cases?|investigations?|indictments?|prosecutions?|convictions?|raids?)")
+PEOPLE_OBJECTS = re.compile(r"(?i)^(?:membres|personnes|individus|suspects|surveillants|trafiquants|dealers|"
+                            r"people|members|persons|individuals|défendeurs|prévenus)")
+ARREST_CUES = re.compile(r"(?i)(?:inculp|interpell|arrêt|arrest|mis en examen|mises en examen|condamn|indict|charged|"
+                         r"garde à vue|écrou|incarcér)")
+STAFF_OBJECTS = re.compile(r"(?i)^(?:policiers|enquêteurs|agents|gendarmes|effectifs|combattants|officiers|"
+                           r"fonctionnaires|personnel|équipes|brigades|unités|cyberpatrouilleurs|douaniers|"
+                           r"magistrats|officers|staff|investigators|agents|teams|troopers|policemen)")
+AGE_CUES = re.compile(r"(?i)(?:enfant|jeune|âg|mineur|adolescent|\bado|garçon|fille|gamin|élève|collégien|lycéen|"
+                      r"\bold\b|aged|teen|child|boy|girl|kid)")
+DURATION_BEFORE = re.compile(rf"(?i)(?:depuis|pendant|il{SP}+y{SP}+a|durant|au{SP}+cours{SP}+de|\bces|\bses|\bfor|"
+                             rf"\bover|\bpast|\blast|période|\bago)\b[^.\n]{{0,25}}$")
+
+
+def categorize(unit: str, obj: str, sentence: str, before: str, kind: str = "") -> str:
+    """Category of a claim from its unit, object and sentence (rules in the module docstring and README)."""
+    if unit == "percent":
+        return "share"
+    if unit in ("EUR", "USD"):
+        return "price" if PRICE_CUES.search(sentence) and not SEIZE_CUES.search(sentence) else "money"
+    if unit in ("pounds", "kg", "g", "mg", "t", "litres"):
+        return "seized"
+    if unit == "years" and AGE_CUES.search(sentence) and not DURATION_BEFORE.search(before[-60:]):
+        return "age"
+    if unit in ("years", "months", "weeks", "days", "hours", "minutes"):
+        return "duration"
+    if obj:
+        if SEIZED_OBJECTS.search(obj) and SEIZE_CUES.search(sentence):
+            return "seized"
+        if ARREST_OBJECTS.search(obj):
+            return "arrests_cases"
+        if PEOPLE_OBJECTS.search(obj) and ARREST_CUES.search(sentence):
+            return "arrests_cases"
+        if STAFF_OBJECTS.search(obj):
+            return "staff_means"
+    return "other"
+
+
+# --- approximations, vague magnitudes, fractions, "N fois sur M" ---------------------------------------------
+
+APPROX = {"dizaine": 10, "douzaine": 12, "quinzaine": 15, "vingtaine": 20, "trentaine": 30, "quarantaine": 40,
+          "cinquantaine": 50, "soixantaine": 60, "centaine": 100, "millier": 1000}
+APPROX_RE = re.compile(rf"(?i)(?<!\w)(?P<h>une?{SP}+(?P<w>{'|'.join(APPROX)}))(?:{SP}+(?:de|d{AP})|{SP}*(?=d{AP}))")
+VAGUE = {"dizaines": 10, "centaines": 100, "milliers": 1000, "millions": 1e6, "milliards": 1e9, "dozens": 12,
+         "hundreds": 100, "thousands": 1000, "billions": 1e9}
+VAGUE_RE = re.compile(rf"(?i)(?<!\w)(?:(?:des|de|les|plusieurs|quelques|several){SP}+|d{AP})?(?P<w>"
+                      rf"{'|'.join(VAGUE)}){SP}*(?:de{SP}+|d{AP}|of{SP}+)")
+FRACTIONS = {"moitié": 50.0, "half": 50.0, "tiers": 100 / 3, "quart": 25.0, "quarts": 75.0}
+FRACTION_RE = re.compile(rf"(?i)(?<!\w)(?:la|une|à|the|one|un|le|les{SP}+deux|les{SP}+trois|trois|deux)"
+                         rf"{SP}+(?P<w>moitié|half|tiers|quarts?)(?=(?:{SP}+(?:de|du|des|of)|{SP}*d{AP}))")
+SUR_RE = re.compile(rf"(?i)(?<![\w-])(?P<a>\d+|{NUMWORD_RE}|un|une|one){SP}+(?:fois{SP}+|times{SP}+)?"
+                    rf"(?:sur|out{SP}+of|in){SP}+(?P<b>\d+|{NUMWORD_RE})(?!\w)")
+
+
+AGE_COMPOUND_RE = re.compile(rf"(?i)(?<![\w-])(?P<n>\d+|{NUMWORD_RE}|one)[- \u00a0](?:years?|months?)[- \u00a0]olds?(?!\w)")
+APPOSITION_AGE_BEFORE = re.compile(r"[A-ZÀ-Ö][\w'’-]+,[ \u00a0]*$")
+APPOSITION_AGE_AFTER = re.compile(rf"^(?:,|\)|{SP}+(?:and|et|ans|years)\b)")
+
+
+def _value_of(word: str) -> float | None:
+    return 1.0 if word.lower() in ("un", "une", "one") else parse_number(word)
+
+
+def _overlaps(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s < b and a < e for a, b in spans)
+
+
+def _claims_in(text: str, index: SentenceIndex) -> list[dict]:
+    excluded = [(m.start(), m.end()) for rx in EXCLUDE_RES for m in rx.finditer(text)]
+    claims: list[dict] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(start, end, value, value_max, unit, obj, hedge, category):
+        claims.append({"value": value, "value_max": value_max, "unit": unit, "object": obj, "hedge": hedge,
+                       "category": category, "text": text[start:end], "start": start, "end": end,
+                       "sentence_id": index.locate(start)})
+        taken.append((start, end))
+
+    def hedge_before(pos: int) -> tuple[str, int]:
+        m = HEDGE_RE.search(text, max(0, pos - 40), pos)
+        if m:
+            return " ".join(m.group(1).lower().replace("’", "'").split()), m.start()
+        return "", pos
+
+    # "9 fois sur 10" -> 90 percent
+    low = text.lower()
+    for m in (SUR_RE.finditer(text) if re.search(r"\b(?:sur|out\s+of|in)\s", low) else ()):
+        if _overlaps(m.start(), m.end(), excluded):
+            continue
+        a, b = _value_of(m.group("a")), _value_of(m.group("b"))
+        if a is None or not b or a > b:
+            continue
+        hedge, hs = hedge_before(m.start())
+        add(hs, m.end(), round(100 * a / b, 6), None, "percent", "", hedge, "share")
+    # "four-year-old", "a 17-year-old": ages
+    for m in (AGE_COMPOUND_RE.finditer(text) if "old" in low else ()):
+        if _overlaps(m.start(), m.end(), excluded):
+            continue
+        v = _value_of(m.group("n"))
+        if v is not None:
+            unit = "months" if "month" in m.group().lower() else "years"
+            add(m.start(), m.end(), v, None, unit, "", "", "age")
+    for m in (APPROX_RE.finditer(text) if ("aine" in low or "millier" in low) else ()):
+        if _overlaps(m.start(), m.end(), excluded + taken):
+            continue
+        unit, obj, end, _ = _unit_after(text, m.end())
+        sent = index.sentence(index.locate(m.start()))
+        add(m.start(), max(end, m.end()), float(APPROX[m.group("w").lower()]), None, unit, obj,
+            " ".join(m.group("h").lower().split()), categorize(unit, obj, sent, text[:m.start()]))
+    for m in (FRACTION_RE.finditer(text) if re.search("moiti|half|tiers|quart", low) else ()):
+        if _overlaps(m.start(), m.end(), excluded + taken):
+            continue
+        of = OF_RE.match(text, m.end())
+        obj, end = _object_after(text, of.end()) if of else ("", m.end())
+        add(m.start(), max(end, m.end()), FRACTIONS[m.group("w").lower()], None, "percent", obj, "", "share")
+
+    for m in NUMBER_RE.finditer(text):
+        s, e = m.start(), m.end()
+        num = m.group("num")
+        if _overlaps(m.start("num"), m.end("num"), excluded + taken):
+            continue
+        is_word = not num[0].isdigit()
+        ns = m.start("num")
+        if not is_word and (ID_BEFORE.search(text, max(0, ns - 25), ns) or (
+                num in ("911", "112") and (EMERGENCY_AFTER.match(text[m.end("num"):m.end("num") + 20])
+                                           or EMERGENCY_BEFORE.search(text, max(0, ns - 12), ns)))):
+            continue
+        if is_word:
+            if num[0].isupper():
+                after = re.match(rf"{SP}+([A-ZÀ-Ö])", text[m.end("num"):m.end("num") + 3])
+                at_start = index.spans and any(ss == m.start("num") for ss, _ in index.spans)
+                if after and not at_start:
+                    continue  # "Four Horsemen": a name
+                if after and at_start and re.match(rf"{SP}+[A-ZÀ-Ö]\w*{SP}+[A-ZÀ-Ö]", text[m.end("num"):m.end("num") + 40]):
+                    continue
+            if num.lower() in ("cent", "cents") and re.search(rf"(?i)pour{SP}*$", text[max(0, s - 6):s]):
+                continue
+        value = parse_number(num)
+        if value is None:
+            continue
+        scale = m.group("scale")
+        if scale:
+            value *= SCALES[scale.lower()]
+        value_max = None
+        if m.group("num2"):
+            v2 = parse_number(m.group("num2"))
+            sep = m.group("rsep").lower()
+            before_word = re.search(r"(\w+)\W*$", text[max(0, s - 12):s])
+            bw = before_word.group(1).lower() if before_word else ""
+            ok = v2 is not None and (sep in ("à", "to", "-", "–") or bw in ("entre", "between"))
+            if ok and m.group("scale2"):
+                v2 *= SCALES[m.group("scale2").lower()]
+                if not scale:
+                    value *= SCALES[m.group("scale2").lower()]
+            if ok and v2 is not None and v2 > value:
+                value_max = v2
+            else:
+                e = m.end("scale") if scale else m.end("num")
+        # versions ("Blue Lotus 2.0", "deal 2.0"): a point-decimal number right after a content word
+        if not is_word and re.fullmatch(r"\d+\.\d+", num):
+            prev = re.search(r"([\w'’]+)\W{0,2}$", text[max(0, s - 30):s])
+            if prev and prev.group(1).lower() not in _FUNCTION_BEFORE:
+                continue
+        if m.group("cur") or m.group("cur2"):
+            cur = (m.group("cur") or m.group("cur2")).strip()
+            unit = "EUR" if "€" in cur else "USD"
+            obj = ""
+            kind = "unit"
+        else:
+            unit, obj, e2, kind = _unit_after(text, e)
+            e = max(e, e2)
+        # years: "en 2020", "2023," with no unit
+        if (not is_word and value_max is None and re.fullmatch(r"\d{4}", num) and 1900 <= value <= 2100
+                and not scale and (kind in ("none",) or YEAR_CUES.search(text[max(0, s - 15):s]))
+                and kind not in ("unit",)):
+            continue
+        if is_word and kind == "none":
+            continue  # a number word must count something
+        hedge, hs = hedge_before(s)
+        if num.lower() in ("mille",) and kind == "none":
+            continue
+        sent = index.sentence(index.locate(s))
+        category = categorize(unit, obj, sent, text[:hs], kind)
+        if (kind == "none" and not is_word and value < 120 and APPOSITION_AGE_BEFORE.search(text, max(0, s - 40), s)
+                and APPOSITION_AGE_AFTER.match(text[e:e + 8])):
+            unit, category = "years", "age"  # "Yitzchok Sklar, 33, and ...": an age in apposition
+        add(hs, e, float(value), value_max, unit, obj, hedge, category)
+
+    for m in (VAGUE_RE.finditer(text) if re.search("aines|milli|hundreds|thousands|dozens|billions", low) else ()):
+        if _overlaps(m.start(), m.end(), excluded + taken):
+            continue
+        if re.search(rf"\d{SP}*$", text[max(0, m.start() - 3):m.start()]):
+            continue
+        unit, obj, end, _ = _unit_after(text, m.end())
+        sent = index.sentence(index.locate(m.start()))
+        add(m.start(), max(end, m.end()), float(VAGUE[m.group("w").lower()]), None, unit, obj, "vague",
+            categorize(unit, obj, sent, text[:m.start()]))
+    return sorted(claims, key=lambda c: (c["start"], c["end"]))
+
+
+def find_claims(docs: pd.DataFrame, group_col: str | None = "group") -> pd.DataFrame:
+    """One row per quantitative claim: doc_id, group, value, value_max, unit, object, hedge, category, text
+    (the matched span), start, end, sentence_id. See the module docstring for the conventions."""
+    rows = []
+    for doc_id, group, text in iter_docs(docs, group_col):
+        index = SentenceIndex(text)
+        for c in _claims_in(text, index):
+            rows.append({"doc_id": doc_id, "group": group, **c})
+    frame = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+    frame["value"] = frame["value"].astype("float64")
+    frame["value_max"] = pd.to_numeric(frame["value_max"], errors="coerce").astype("float64")
+    return frame.astype({"start": "int64", "end": "int64", "sentence_id": "int64"})

@@ -1,0 +1,88 @@
+"""Small tidy summaries the report pages show: sizes, sources and dates per group, counts of actors, claims
+and voices per group, frame evidence. Kept here, not in the notebooks, so that they are tested and reusable.
+
+Every function takes the tables of :mod:`analysis.pipeline` (one row per document, mention, claim, quote...)
+and returns a DataFrame sorted deterministically (ties broken by name).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.corpus import parse_partial_date
+
+
+def group_sizes(docs: pd.DataFrame, group_a: str, group_b: str) -> pd.DataFrame:
+    """One row per side: documents, word tokens, sentences, median length, dated documents."""
+    rows = []
+    for g, side in ((group_a, "A"), (group_b, "B")):
+        sub = docs[docs["group"] == g]
+        dates = sub["date"].fillna("").astype(str) if "date" in sub.columns else pd.Series("", index=sub.index)
+        rows.append({"group": g, "side": side, "documents": len(sub),
+                     "word tokens": int(sub["n_tokens"].sum()),
+                     "sentences": int(sub["n_sentences"].sum()),
+                     "median length (tokens)": float(sub["n_tokens"].median()) if len(sub) else 0.0,
+                     "dated documents": int((dates != "").sum())})
+    return pd.DataFrame(rows)
+
+
+def documents_per_source(docs: pd.DataFrame, column: str = "source") -> pd.DataFrame:
+    """Documents per source and group (an empty source is shown as "(none stated)"); most frequent first."""
+    src = docs.assign(**{column: docs[column].fillna("").replace("", "(none stated)")})
+    return (src.groupby([column, "group"]).size().rename("documents").reset_index()
+            .sort_values(["documents", column, "group"], ascending=[False, True, True], kind="mergesort")
+            .reset_index(drop=True))
+
+
+def date_ranges(docs: pd.DataFrame, group_a: str, group_b: str) -> pd.DataFrame:
+    """Per side: dated and undated documents, earliest and latest date as written (partial ISO dates are
+    placed at the first day they cover)."""
+    dated = docs.assign(_d=docs["date"].fillna("").astype(str).map(parse_partial_date))
+    rows = []
+    for g in (group_a, group_b):
+        sub = dated[(dated["group"] == g) & dated["_d"].notna()].sort_values(["_d", "doc_id"], kind="mergesort")
+        rows.append({"group": g, "dated": len(sub), "undated": int((dated["group"] == g).sum()) - len(sub),
+                     "earliest": sub["date"].iloc[0] if len(sub) else "",
+                     "latest": sub["date"].iloc[-1] if len(sub) else ""})
+    return pd.DataFrame(rows)
+
+
+def count_by_group(table: pd.DataFrame, column: str, missing: str = "unknown") -> pd.DataFrame:
+    """Rows of ``table`` per value of ``column`` and group: columns ``column``, group, n."""
+    values = table[column].fillna(missing).replace("", missing)
+    return (table.assign(**{column: values}).groupby([column, "group"]).size().rename("n").reset_index()
+            .sort_values([column, "group"], kind="mergesort").reset_index(drop=True))
+
+
+def mentions_by_name(entities: pd.DataFrame, category: str) -> pd.DataFrame:
+    """For one category of actors: one row per canonical name, its mentions and documents in each group,
+    most mentioned first."""
+    sub = entities[entities["category"] == category]
+    table = (sub.groupby(["canonical", "group"]).agg(mentions=("doc_id", "size"), documents=("doc_id", "nunique"))
+             .reset_index().pivot_table(index="canonical", columns="group", values=["mentions", "documents"],
+                                        fill_value=0))
+    table.columns = [f"{v} ({g})" for v, g in table.columns]
+    table = table.reset_index()
+    mention_cols = [c for c in table.columns if c.startswith("mentions")]
+    return (table.assign(_t=table[mention_cols].sum(axis=1))
+            .sort_values(["_t", "canonical"], ascending=[False, True], kind="mergesort")
+            .drop(columns="_t").reset_index(drop=True))
+
+
+def speakers(quotes: pd.DataFrame) -> pd.DataFrame:
+    """One row per speaker (with role and kind of voice) and group: the number of quotations, most first."""
+    return (quotes.groupby(["group", "speaker", "role", "voice_kind"], dropna=False).size().rename("quotations")
+            .reset_index().sort_values(["group", "quotations", "speaker"], ascending=[True, False, True],
+                                       kind="mergesort").reset_index(drop=True))
+
+
+def frame_shares_wide(frames: pd.DataFrame) -> pd.DataFrame:
+    """One row per document, one column per frame: the share of its sentences that carry the frame."""
+    wide = frames.pivot_table(index=["group", "doc_id"], columns="frame", values="share", aggfunc="first")
+    wide.columns.name = None
+    return wide.reset_index()
+
+
+def frame_evidence(frame_sentences: pd.DataFrame) -> pd.DataFrame:
+    """One row per frame and sentence, with the terms that triggered the frame in it (comma-separated)."""
+    return (frame_sentences.groupby(["frame", "group", "doc_id", "sentence_id", "sentence"], sort=True)["term"]
+            .agg(lambda t: ", ".join(sorted(set(map(str, t))))).reset_index())

@@ -1,0 +1,1 @@
+"""Statistics layer: counts, keyness, collocations and concordance over tokens and counts."""

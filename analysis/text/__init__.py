@@ -1,0 +1,1 @@
+"""Text layer: one parsed form of each document (sentences, tokens), stop words, lexicon phrases."""
