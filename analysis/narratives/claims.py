@@ -22,7 +22,8 @@ import re
 
 import pandas as pd
 
-from analysis.text.documents import SentenceIndex, iter_docs
+from analysis.text.documents import SentenceIndex
+from analysis.text.parse import ParsedDocument, parse_documents
 
 CLAIM_COLUMNS = ["doc_id", "group", "value", "value_max", "unit", "object", "hedge", "category", "text", "start",
                  "end", "sentence_id"]
@@ -474,15 +475,20 @@ def _claims_in(text: str, index: SentenceIndex) -> list[dict]:
     return sorted(claims, key=lambda c: (c["start"], c["end"]))
 
 
-def find_claims(docs: pd.DataFrame, group_col: str | None = "group") -> pd.DataFrame:
-    """One row per quantitative claim: doc_id, group, value, value_max, unit, object, hedge, category, text
-    (the matched span), start, end, sentence_id. See the module docstring for the conventions."""
-    rows = []
-    for doc_id, group, text in iter_docs(docs, group_col):
-        index = SentenceIndex(text)
-        for c in _claims_in(text, index):
-            rows.append({"doc_id": doc_id, "group": group, **c})
+def claims_in(doc: ParsedDocument) -> list[dict]:
+    """The claims of one parsed document, as rows of ``CLAIM_COLUMNS``."""
+    return [{"doc_id": doc.doc_id, "group": doc.group, **c} for c in _claims_in(doc.text, doc.index)]
+
+
+def claims_frame(rows: list[dict]) -> pd.DataFrame:
+    """The claims table from rows of :func:`claims_in`, with its column types."""
     frame = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
     frame["value"] = frame["value"].astype("float64")
     frame["value_max"] = pd.to_numeric(frame["value_max"], errors="coerce").astype("float64")
     return frame.astype({"start": "int64", "end": "int64", "sentence_id": "int64"})
+
+
+def find_claims(docs: pd.DataFrame, group_col: str | None = "group") -> pd.DataFrame:
+    """One row per quantitative claim: doc_id, group, value, value_max, unit, object, hedge, category, text
+    (the matched span), start, end, sentence_id. See the module docstring for the conventions."""
+    return claims_frame([row for doc in parse_documents(docs, group_col) for row in claims_in(doc)])

@@ -20,7 +20,8 @@ import pandas as pd
 
 from analysis.corpus.datafiles import load_yaml_list
 from analysis.errors import AnalysisError, ParameterError
-from analysis.text.documents import SentenceIndex, iter_docs
+from analysis.text.documents import SentenceIndex
+from analysis.text.parse import ParsedDocument, parse_documents
 from analysis.text.phrases import APOS, phrase_body, phrase_pattern
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -215,23 +216,37 @@ def _resolve(cands: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str
     return sorted(kept, key=lambda c: (c[0], c[1]))
 
 
+def entities_in(doc: ParsedDocument, matcher: "_Matcher") -> list[dict]:
+    """The mentions of one parsed document (gazetteer and named operations), as rows of ``ENTITY_COLUMNS``."""
+    text, index = doc.text, doc.index
+    cands = matcher.find(text, index)
+    ops = find_operations(text)
+    names = {name for _, _, name in ops}
+    cands += [(s, e, "operation", n) for s, e, n in ops]
+    cands += [(s, e, "operation", n) for s, e, n in _propagate(text, names)]
+    rows = []
+    for s, e, category, canonical in _resolve(cands):
+        sid = index.locate(s)
+        rows.append({"doc_id": doc.doc_id, "group": doc.group, "category": category, "canonical": canonical,
+                     "surface": text[s:e], "start": s, "end": e, "sentence_id": sid,
+                     "sentence": index.sentence(sid)})
+    return rows
+
+
+def entities_frame(rows: list[dict]) -> pd.DataFrame:
+    """The entities table from rows of :func:`entities_in`, with its column types."""
+    frame = pd.DataFrame(rows, columns=ENTITY_COLUMNS)
+    return frame.astype({"start": "int64", "end": "int64", "sentence_id": "int64"})
+
+
+def matcher_for(gazetteer=None) -> "_Matcher":
+    """The compiled gazetteer matcher (None: the kit's file; a path; or a table as :func:`load_gazetteer` gives)."""
+    return _matcher(gazetteer)
+
+
 def find_entities(docs: pd.DataFrame, gazetteer=None, group_col: str | None = "group") -> pd.DataFrame:
     """One row per mention: doc_id, group, category, canonical, surface, start, end, sentence_id, sentence.
 
     ``gazetteer``: None (the kit's file), a path to a YAML file, or a table as :func:`load_gazetteer` gives."""
     matcher = _matcher(gazetteer)
-    rows = []
-    for doc_id, group, text in iter_docs(docs, group_col):
-        index = SentenceIndex(text)
-        cands = matcher.find(text, index)
-        ops = find_operations(text)
-        names = {name for _, _, name in ops}
-        cands += [(s, e, "operation", n) for s, e, n in ops]
-        cands += [(s, e, "operation", n) for s, e, n in _propagate(text, names)]
-        for s, e, category, canonical in _resolve(cands):
-            sid = index.locate(s)
-            rows.append({"doc_id": doc_id, "group": group, "category": category, "canonical": canonical,
-                         "surface": text[s:e], "start": s, "end": e, "sentence_id": sid,
-                         "sentence": index.sentence(sid)})
-    frame = pd.DataFrame(rows, columns=ENTITY_COLUMNS)
-    return frame.astype({"start": "int64", "end": "int64", "sentence_id": "int64"})
+    return entities_frame([row for doc in parse_documents(docs, group_col) for row in entities_in(doc, matcher)])

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.narratives.entities import DATA
-from analysis.text.documents import SentenceIndex, iter_docs
+from analysis.text.parse import ParsedDocument, parse_documents
 from analysis.text.phrases import phrase_body
 from analysis.corpus.datafiles import load_yaml_list
 from analysis.errors import AnalysisError, ComparisonError, ParameterError
@@ -102,46 +102,58 @@ def _lexicon(lexicon) -> pd.DataFrame:
     return _cached(str(p), p.stat().st_mtime)
 
 
+def frame_rules(lexicon=None) -> list[tuple[str, re.Pattern]]:
+    """(frame id, compiled regex) of each frame of the lexicon (None: the kit's frames.yaml; a path; a table)."""
+    lex = _lexicon(lexicon)
+    return list(zip(lex["frame"], lex["regex"]))
+
+
+def frames_in(doc: ParsedDocument, frames: list[tuple[str, re.Pattern]]) -> tuple[list[dict], list[dict]]:
+    """The frame sentences of one parsed document (rows of ``SENTENCE_COLUMNS``) and its share of each frame
+    (rows of ``SHARE_COLUMNS``, zeros included)."""
+    text, index = doc.text, doc.index
+    found: dict[tuple[int, int], list[str]] = {}
+    for k, (fid, rx) in enumerate(frames):
+        for m in rx.finditer(text):
+            sid = index.locate(m.start())
+            s, e = index.spans[sid] if index.spans else (0, 0)
+            if s <= m.start() and m.end() <= e:  # within one sentence
+                found.setdefault((sid, k), []).append(" ".join(m.group().lower().split()))
+    sentences, per_frame = [], [0] * len(frames)
+    for sid, k in sorted(found):
+        s, e = index.spans[sid]
+        per_frame[k] += 1
+        sentences.append({"doc_id": doc.doc_id, "group": doc.group, "sentence_id": sid, "frame": frames[k][0],
+                          "term": "; ".join(dict.fromkeys(found[(sid, k)])), "sentence": text[s:e]})
+    n = len(index.spans)
+    shares = [{"doc_id": doc.doc_id, "group": doc.group, "frame": fid, "n_sentences": n,
+               "n_frame_sentences": per_frame[k], "share": per_frame[k] / n if n else 0.0}
+              for k, (fid, _) in enumerate(frames)]
+    return sentences, shares
+
+
+def sentences_frame(rows: list[dict]) -> pd.DataFrame:
+    """The frame-sentences table from rows of :func:`frames_in`."""
+    return pd.DataFrame(rows, columns=SENTENCE_COLUMNS).astype({"sentence_id": "int64"})
+
+
+def shares_frame(rows: list[dict]) -> pd.DataFrame:
+    """The per-document frame shares table from rows of :func:`frames_in`."""
+    return pd.DataFrame(rows, columns=SHARE_COLUMNS).astype({"n_sentences": "int64", "n_frame_sentences": "int64",
+                                                             "share": "float64"})
+
+
 def frame_sentences(docs: pd.DataFrame, lexicon=None, group_col: str | None = "group") -> pd.DataFrame:
     """One row per (sentence, frame) evoked: doc_id, group, sentence_id, frame, term (the matched terms as
     written, lower-cased, in order of appearance, joined by "; "), sentence."""
-    return _frame_hits(docs, _lexicon(lexicon), group_col)[0]
-
-
-def _frame_hits(docs, lex: pd.DataFrame, group_col) -> tuple[pd.DataFrame, list[tuple[str, str, int]]]:
-    """frame_sentences' table, and (doc_id, group, number of sentences) of every document."""
-    frames = list(zip(lex["frame"], lex["regex"]))
-    rows, sizes = [], []
-    for doc_id, group, text in iter_docs(docs, group_col):
-        index = SentenceIndex(text)
-        sizes.append((doc_id, group, len(index.spans)))
-        found: dict[tuple[int, int], list[str]] = {}
-        for k, (fid, rx) in enumerate(frames):
-            for m in rx.finditer(text):
-                sid = index.locate(m.start())
-                s, e = index.spans[sid] if index.spans else (0, 0)
-                if s <= m.start() and m.end() <= e:  # within one sentence
-                    found.setdefault((sid, k), []).append(" ".join(m.group().lower().split()))
-        for sid, k in sorted(found):
-            s, e = index.spans[sid]
-            rows.append({"doc_id": doc_id, "group": group, "sentence_id": sid, "frame": frames[k][0],
-                         "term": "; ".join(dict.fromkeys(found[(sid, k)])), "sentence": text[s:e]})
-    return pd.DataFrame(rows, columns=SENTENCE_COLUMNS).astype({"sentence_id": "int64"}), sizes
+    frames = frame_rules(lexicon)
+    return sentences_frame([r for doc in parse_documents(docs, group_col) for r in frames_in(doc, frames)[0]])
 
 
 def frame_shares(docs: pd.DataFrame, lexicon=None, group_col: str | None = "group") -> pd.DataFrame:
     """One row per (document, frame), zeros included: n_sentences, n_frame_sentences, share (their ratio)."""
-    lex = _lexicon(lexicon)
-    hits, sizes = _frame_hits(docs, lex, group_col)
-    counts = hits.groupby(["doc_id", "frame"]).size().to_dict()
-    rows = []
-    for doc_id, group, n in sizes:
-        for fid in lex["frame"]:
-            k = int(counts.get((doc_id, fid), 0))
-            rows.append({"doc_id": doc_id, "group": group, "frame": fid, "n_sentences": n,
-                         "n_frame_sentences": k, "share": k / n if n else 0.0})
-    return pd.DataFrame(rows, columns=SHARE_COLUMNS).astype({"n_sentences": "int64", "n_frame_sentences": "int64",
-                                                             "share": "float64"})
+    frames = frame_rules(lexicon)
+    return shares_frame([r for doc in parse_documents(docs, group_col) for r in frames_in(doc, frames)[1]])
 
 
 def _perm_p(a: np.ndarray, b: np.ndarray, rng: np.random.Generator, n_mc: int = 10000) -> tuple[float, float]:

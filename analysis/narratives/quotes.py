@@ -26,7 +26,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.narratives.entities import DATA, load_gazetteer
-from analysis.text.documents import SentenceIndex, iter_docs
+from analysis.text.documents import SentenceIndex
+from analysis.text.parse import ParsedDocument, parse_documents
 from analysis.corpus.datafiles import load_yaml_list
 from analysis.errors import AnalysisError
 
@@ -369,48 +370,71 @@ def _gazetteer_roles(gazetteer=None) -> dict[str, str]:
     return {str(a): str(r) for a, r in zip(people["alias"], people["role"])}
 
 
+@dataclass(frozen=True)
+class QuoteRules:
+    """What quote attribution reads besides the text: the voice rules and the roles of the gazetteer's people."""
+
+    voices: list
+    gaz_roles: dict
+
+
+def quote_rules(voices=None, gazetteer=None) -> QuoteRules:
+    """The rules of :func:`quotes_in` (``voices``: None for the kit's voices.yaml, or a path; ``gazetteer``: None,
+    a path or a table, for the roles of known people)."""
+    rules = load_voices(voices) if voices else _voices(str(VOICES), VOICES.stat().st_mtime)
+    return QuoteRules(rules, _gazetteer_roles(gazetteer))
+
+
+def quotes_in(doc: ParsedDocument, qr: QuoteRules) -> list[dict]:
+    """The quotations of one parsed document, as rows of ``QUOTE_COLUMNS``."""
+    text, index, rules, gaz_roles = doc.text, doc.index, qr.voices, qr.gaz_roles
+    spans = sorted(_paired(text, "«", "»") + _paired(text, "“", "”") + _straight(text), key=lambda s: s.open)
+    # a quote inside another (e.g. « ... "x" ... ») is part of it
+    outer: list[Span] = []
+    for sp in spans:
+        if outer and sp.open < outer[-1].close:
+            continue
+        outer.append(sp)
+    if not outer:
+        return []
+    people = _mentions(text, rules, gaz_roles)
+    found = [_attribute(text, sp, index, people, rules, gaz_roles) for sp in outer]
+    # quotes of one sentence without their own attribution share that of a neighbour
+    for q in found:
+        if q is None or q["speaker"] or q["role"]:
+            continue
+        mates = [o for o in found if o is not None and o is not q and o["sentence_id"] == q["sentence_id"]
+                 and (o["speaker"] or o["role"]) and o["direct"]]
+        if mates:
+            mate = min(mates, key=lambda o: abs(o["start"] - q["start"]))
+            q.update(speaker=mate["speaker"], role=mate["role"], voice_kind=mate["voice_kind"],
+                     attribution=q["attribution"] or "(same sentence)")
+    rows = []
+    for q in found:
+        if q is None:
+            continue
+        if not q["speaker"] and not q["role"] and not q["scare"]:
+            p = _resolve(people, q["start"], None, text, 3)
+            if p:
+                q.update(speaker=p.name, role=p.role, voice_kind=p.kind, attribution="(context)")
+        if q["scare"] and not q["direct"]:
+            continue
+        rows.append({"doc_id": doc.doc_id, "group": doc.group, **{k: q[k] for k in QUOTE_COLUMNS[2:]}})
+    return rows
+
+
+def quotes_frame(rows: list[dict]) -> pd.DataFrame:
+    """The quotes table from rows of :func:`quotes_in`, with its column types."""
+    frame = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
+    return frame.astype({"start": "int64", "end": "int64", "sentence_id": "int64"})
+
+
 def find_quotes(docs: pd.DataFrame, group_col: str | None = "group", voices=None, gazetteer=None) -> pd.DataFrame:
     """One row per quotation: doc_id, group, speaker, role, voice_kind, quote, attribution, start, end (the
     quote with its marks), sentence_id. ``voices``: None (the kit's voices.yaml) or a path to another file;
     ``gazetteer``: None (the kit's), a path or a table, for the roles of known people."""
-    rules = load_voices(voices) if voices else _voices(str(VOICES), VOICES.stat().st_mtime)
-    gaz_roles = _gazetteer_roles(gazetteer)
-    rows = []
-    for doc_id, group, text in iter_docs(docs, group_col):
-        index = SentenceIndex(text)
-        spans = sorted(_paired(text, "«", "»") + _paired(text, "“", "”") + _straight(text), key=lambda s: s.open)
-        # a quote inside another (e.g. « ... "x" ... ») is part of it
-        outer: list[Span] = []
-        for sp in spans:
-            if outer and sp.open < outer[-1].close:
-                continue
-            outer.append(sp)
-        people = _mentions(text, rules, gaz_roles)
-        found = []
-        for sp in outer:
-            found.append(_attribute(text, sp, index, people, rules, gaz_roles))
-        # quotes of one sentence without their own attribution share that of a neighbour
-        for q in found:
-            if q is None or q["speaker"] or q["role"]:
-                continue
-            mates = [o for o in found if o is not None and o is not q and o["sentence_id"] == q["sentence_id"]
-                     and (o["speaker"] or o["role"]) and o["direct"]]
-            if mates:
-                mate = min(mates, key=lambda o: abs(o["start"] - q["start"]))
-                q.update(speaker=mate["speaker"], role=mate["role"], voice_kind=mate["voice_kind"],
-                         attribution=q["attribution"] or "(same sentence)")
-        for q in found:
-            if q is None:
-                continue
-            if not q["speaker"] and not q["role"] and not q["scare"]:
-                p = _resolve(people, q["start"], None, text, 3)
-                if p:
-                    q.update(speaker=p.name, role=p.role, voice_kind=p.kind, attribution="(context)")
-            if q["scare"] and not q["direct"]:
-                continue
-            rows.append({"doc_id": doc_id, "group": group, **{k: q[k] for k in QUOTE_COLUMNS[2:]}})
-    frame = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
-    return frame.astype({"start": "int64", "end": "int64", "sentence_id": "int64"})
+    qr = quote_rules(voices, gazetteer)
+    return quotes_frame([row for doc in parse_documents(docs, group_col) for row in quotes_in(doc, qr)])
 
 
 def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules, gaz_roles):
