@@ -98,4 +98,4 @@ def test_notebook_runs_as_is_from_the_notebooks_folder(tmp_path, monkeypatch):
     for doc_id in ("us_dea_last_mile", "fr_darmanin_cyberpatrouilles"):
         assert doc_id in shown, f"the documents table does not show {doc_id}"
     assert '"image/png"' in shown, "no figure was drawn"
-    assert list((tmp_path / "cache").glob("*.pkl")), "the analysis was not cached"
+    assert list((tmp_path / "cache").glob("*/analysis.json")), "the analysis was not cached"

@@ -63,7 +63,7 @@ def test_analysis_refuses_an_absent_group_before_computing(tmp_path, monkeypatch
     with pytest.raises(ParameterError) as info:
         pipeline.analyze({"corpus": str(SEEDS), "group_b": "fr_police"})
     assert info.value.name == "group_b"
-    assert not list(tmp_path.glob("*.pkl"))
+    assert not list(tmp_path.glob("*/analysis.json"))
 
 
 def test_cache_key_follows_the_parameters_that_change_results(tmp_path):

@@ -356,6 +356,34 @@ def load_corpus(path: str | os.PathLike, *, encoding: str | None = None, group_c
     return frame.reset_index(drop=True)
 
 
+def load_metadata(path: str | os.PathLike, *, encoding: str | None = None, group_col: str | None = "group"
+                  ) -> pd.DataFrame:
+    """The metadata of every document (``doc_id`` and the metadata columns, no text), checked as strictly as
+    :func:`load_corpus` checks a corpus (every problem listed with its file and line), with the texts streamed:
+    memory holds the metadata, never the texts of the whole corpus."""
+    if detect_format(path).kind == "folder":  # a folder's texts are separate files: load_corpus checks them
+        return load_corpus(path, encoding=encoding, group_col=group_col).drop(columns="text")
+    rows, bad = [], False
+    try:
+        for rec in iter_documents(path, encoding=encoding):
+            rec.pop("text", None)
+            rows.append(rec)
+    except CorpusError:
+        bad = True
+    if not bad:
+        ids = [r.get("doc_id", "") for r in rows]
+        bad = (not rows or len(set(ids)) < len(ids) or "" in ids
+               or any(str(r.get("date") or "").strip() and parse_partial_date(str(r["date"])) is None for r in rows)
+               or bool(group_col) and any(group_col in r and not str(r[group_col]).strip() for r in rows))
+    if bad:  # the full list of problems, with lines, from the strict loader's checks
+        problems = validate_corpus(path, encoding=encoding, group_col=group_col)
+        if problems:
+            raise CorpusError(problems)
+    frame = pd.DataFrame.from_records(rows)
+    front = [c for c in ("doc_id", "group") if c in frame.columns]
+    return frame[front + [c for c in frame.columns if c not in front]].reset_index(drop=True)
+
+
 def validate_corpus(path: str | os.PathLike, *, encoding: str | None = None, group_col: str | None = "group",
                     groups: set[str] | None = None, text_col: str = "text", id_col: str = "doc_id") -> list[Problem]:
     """Every problem of a corpus, without raising: an empty list means the corpus loads."""

@@ -86,3 +86,14 @@ def frame_evidence(frame_sentences: pd.DataFrame) -> pd.DataFrame:
     """One row per frame and sentence, with the terms that triggered the frame in it (comma-separated)."""
     return (frame_sentences.groupby(["frame", "group", "doc_id", "sentence_id", "sentence"], sort=True)["term"]
             .agg(lambda t: ", ".join(sorted(set(map(str, t))))).reset_index())
+
+
+def content_words(frequencies: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a word frequency table that are content words (kind "word", not a stop word), most
+    frequent first in each group."""
+    freq = frequencies
+    if "is_stopword" in freq.columns:
+        freq = freq[~freq["is_stopword"].astype(bool)]
+    if "kind" in freq.columns:
+        freq = freq[freq["kind"] == "word"]
+    return freq.sort_values(["group", "count", "term"], ascending=[True, False, True], kind="mergesort")

@@ -235,3 +235,46 @@ def keyness_for_backend(source, group_a: str, group_b: str = "rest", backend: st
     freqs = counts_for_backend(source, backend, group_col=group_col, language=language, ngram=ngram,
                                partitions=partitions, **(count_kwargs or {}))
     return freqs, keyness(freqs, group_a, group_b, **keyness_kwargs)
+
+
+def _jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def map_batches(backend: str, fn, records: Iterable[dict], *args, batch_size: int = 500) -> Iterator:
+    """``fn(batch, *args)`` for each batch of ``records``, results yielded in batch order, on ``backend``:
+    ``local`` (this process), ``processes`` (one process per core) or Dask (``dask`` or a scheduler address).
+    At most two batches per worker are in flight, so a corpus larger than memory streams through; the results
+    do not depend on the backend (each batch is computed by the same function)."""
+    batches = _batches(records, batch_size)
+    if backend in (None, "", "local"):
+        for batch in batches:
+            yield fn(batch, *args)
+        return
+    if backend == "processes":
+        import multiprocessing
+
+        jobs = _jobs()
+        if jobs <= 1:
+            for batch in batches:
+                yield fn(batch, *args)
+            return
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        with multiprocessing.get_context(method).Pool(jobs) as pool:
+            pending = []
+            for batch in batches:
+                pending.append(pool.apply_async(fn, (batch, *args)))
+                if len(pending) >= 2 * jobs:
+                    yield pending.pop(0).get()
+            for p in pending:
+                yield p.get()
+        return
+    with dask_client(backend) as client:
+        workers = max(1, len(client.scheduler_info().get("workers", {})) or 1)
+        run, pending = uuid.uuid4().hex, []
+        for i, batch in enumerate(batches):
+            pending.append(client.submit(fn, batch, *args, key=f"narratives-pass-{run}-{i}", pure=False))
+            if len(pending) > 2 * workers:
+                yield pending.pop(0).result()
+        for f in pending:
+            yield f.result()

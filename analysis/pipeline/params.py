@@ -55,6 +55,12 @@ SPECS: dict[str, Spec] = {
         Spec("seed", int, 0, "random seed of the bootstrap", "an integer >= 0"),
         Spec("output_dir", str, "", "folder of the report (tables are written there); empty when exploring",
              "a folder path or empty"),
+        Spec("evidence_cap", int, 200, "evidence sentences kept per frame, group and language "
+             "(tables/frame_sentences.csv); the counts behind the frame shares are never capped",
+             "an integer from 1 to 1000000"),
+        Spec("full_tables", bool, False, "keep every evidence sentence (no evidence_cap)", "true or false"),
+        Spec("analysis_dir", str, "", "the stored analysis a report's notebooks read (set by the report command; "
+             "empty: the notebook computes or opens the analysis itself)", "a folder path or empty"),
     )
 }
 
@@ -105,6 +111,9 @@ def check_values(params: dict[str, Any]) -> dict[str, Any]:
     if params["min_count"] < 1:
         raise ParameterError("min_count", f"must be at least 1, got {params['min_count']}",
                              SPECS["min_count"].allowed)
+    if not 1 <= params["evidence_cap"] <= 1_000_000:
+        raise ParameterError("evidence_cap", f"must be between 1 and 1000000, got {params['evidence_cap']}",
+                             SPECS["evidence_cap"].allowed)
     if params["seed"] < 0:
         raise ParameterError("seed", f"must be >= 0, got {params['seed']}", SPECS["seed"].allowed)
     if params["language"] not in LANGUAGES:
@@ -157,3 +166,9 @@ def check_groups(params: dict[str, Any], docs) -> None:
                                  listing)
     elif params["group_b"] not in values:
         raise ParameterError("group_b", f"no document has {col} = {params['group_b']!r}", listing)
+
+
+def pick(namespace: dict[str, Any]) -> dict[str, Any]:
+    """The report parameters found in ``namespace`` (a notebook's ``globals()``): what a notebook passes on to
+    :func:`analysis.pipeline.analyze`, so that its parameters cell is the only place that lists them."""
+    return {name: namespace[name] for name in SPECS if name in namespace}

@@ -265,11 +265,12 @@ def _run_report(corpus, out, params, only, jobs, force, progress, notebook_dir, 
             return stack.enter_context(R.KernelPool(n_jobs, nb_dir, R.warm_modules(sources.values())))
 
         checked = not force and not only
+        from analysis.corpus import document_hashes, load_metadata
+        from analysis.pipeline import compute as pipeline
+
+        # the corpus and the groups are checked once, before any kernel starts
+        P.check_groups(p, load_metadata(p["corpus"], group_col=p["group_col"]))
         pool = None if checked and (out / "run.json").is_file() else start_kernels()
-
-        from analysis import pipeline
-        from analysis.corpus import document_hashes
-
         corpus_sha, doc_shas = document_hashes(p["corpus"])
         key = pipeline.cache_key(p, corpus_sha)
         report_key = hashlib.sha256(json.dumps({
@@ -286,7 +287,7 @@ def _run_report(corpus, out, params, only, jobs, force, progress, notebook_dir, 
 
         # validate against the corpus and compute once, before any notebook runs
         t0 = time.perf_counter()
-        analysis = pipeline.analyze(p)
+        analysis = pipeline.analyze(p, key=key, checked=True)
         analysis_seconds = round(time.perf_counter() - t0, 3)
         log(f"analysis: {'from the cache' if analysis.from_cache else 'computed'} in {analysis_seconds:.1f} s "
             f"({analysis.group_a}: {int((analysis.documents['group'] == analysis.group_a).sum())} documents, "
@@ -300,7 +301,8 @@ def _run_report(corpus, out, params, only, jobs, force, progress, notebook_dir, 
                     log(f"--only: the other pages of {out} are left out (none published, or made from another "
                         "corpus, parameters or code)")
                 t_nb = time.perf_counter()
-                pool.submit(sources, build, _absolute(p), include_code=p["include_code"])
+                nb_params = {**_absolute(p), "analysis_dir": str(_analysis_folder(analysis, build).resolve())}
+                pool.submit(sources, build, nb_params, include_code=p["include_code"])
                 R.preload(exporter=False)  # papermill, before the kernels finish warming up
                 pages = [n for n in available if n in names or n in reused]
                 _write_index(build, analysis, p, pages, started, corpus_sha)  # while the notebooks run
@@ -342,6 +344,7 @@ def _run_report(corpus, out, params, only, jobs, force, progress, notebook_dir, 
     try:
         if unwritable is not None:
             raise unwritable
+        shutil.rmtree(build / ".analysis", ignore_errors=True)
         _replace_dir(build, out)
     except OSError as err:
         partial = _keep_partial(build, out)
@@ -355,6 +358,35 @@ def _run_report(corpus, out, params, only, jobs, force, progress, notebook_dir, 
     msg = f"report written to {out}/index.html ({len(names)} page(s) in {seconds:.1f} s)"
     log(msg)
     return ReportResult(out=out, pages=names, seconds=seconds, timings=timings, message=msg)
+
+
+DOCUMENT_HASHES_INLINE = 1000  # up to this many documents, run.json lists their hashes itself
+
+
+def _document_hashes_entry(build: Path, doc_shas: dict) -> dict:
+    """The per-document hashes for run.json: inline for small corpora, else in ``document_hashes.csv`` beside it
+    (so that run.json stays small whatever the corpus)."""
+    if len(doc_shas) <= DOCUMENT_HASHES_INLINE:
+        return {"documents": doc_shas}
+    import csv
+
+    with open(build / "document_hashes.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["doc_id", "sha256"])
+        w.writerows(doc_shas.items())
+    return {"n_documents": len(doc_shas), "documents_file": "document_hashes.csv"}
+
+
+def _analysis_folder(analysis, build: Path) -> Path:
+    """Where the notebooks read the analysis: its cache entry, or (the cache could not be written) a copy
+    stored in the build folder, which is removed before the report is published."""
+    if analysis.folder is not None:
+        return Path(analysis.folder)
+    from analysis.pipeline import store
+
+    folder = build / ".analysis"
+    store.write_entry_at(folder, analysis.meta(), {n: t for n, t in analysis._tables.items() if t is not None})
+    return folder
 
 
 def _reuse_other_pages(out: Path, build: Path, key: str, names: list[str], available) -> list[str]:
@@ -406,7 +438,7 @@ def _write_run(build: Path, p: dict, analysis, corpus_sha: str, doc_shas: dict, 
         "comparison": {"group_col": p["group_col"], "group_a": analysis.group_a, "group_b": analysis.group_b,
                        "documents": {g: int((docs["group"] == g).sum()) for g in (analysis.group_a, analysis.group_b)},
                        "excluded_documents": analysis.excluded_documents},
-        "corpus": {"path": p["corpus"], "sha256": corpus_sha, "documents": doc_shas},
+        "corpus": {"path": p["corpus"], "sha256": corpus_sha, **_document_hashes_entry(build, doc_shas)},
         "analysis": {"cache_key": key, "cache_hit": analysis.from_cache, "missing": analysis.missing,
                      "step_seconds": analysis.step_seconds},
         "report": {"key": report_key, "notebooks": names, "reused_pages": reused,

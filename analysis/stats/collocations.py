@@ -9,7 +9,7 @@ measures (``BigramAssocMeasures`` / ``TrigramAssocMeasures``): ``likelihood_rati
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
@@ -82,5 +82,33 @@ def collocations(tokens: pd.DataFrame, node: str | Iterable[str] | None = None, 
         scored = scored[:top_n]
     rows = [(*ng, finder.ngram_fd[ng], float(score), measure) for ng, score in scored]
     out = pd.DataFrame(rows, columns=cols)
+    out["freq"] = out["freq"].astype("int64")
+    return out
+
+
+def collocations_from_counts(word_counts: Mapping[str, int], pair_counts: Mapping[tuple[str, str], int],
+                             measure: str = "likelihood_ratio", min_freq: int = 2, top_n: int | None = 20
+                             ) -> pd.DataFrame:
+    """:func:`collocations` of bigrams (window 2, stop words dropped) from counts instead of a token table.
+
+    ``word_counts``: occurrences of each word that may take part (stop words and punctuation left out);
+    ``pair_counts``: occurrences of each pair of such words adjacent within a sentence. These are exactly the
+    frequency distributions NLTK's finder builds from the token stream, so the table is the same; the one pass
+    over the documents counts them, and no token table is needed."""
+    if not isinstance(measure, str) or measure.startswith("_") or not callable(getattr(BigramAssocMeasures, measure,
+                                                                                      None)):
+        raise ParameterError("measure", f"unknown association measure {measure!r}", "likelihood_ratio, pmi, "
+                             "chi_sq, student_t, raw_freq, ...")
+    from nltk.probability import FreqDist
+
+    cols = ["w1", "w2", "freq", "score", "measure"]
+    finder = BigramCollocationFinder(FreqDist(dict(word_counts)), FreqDist(dict(pair_counts)), window_size=2)
+    finder.apply_freq_filter(min_freq)
+    if finder.N == 0 or not finder.ngram_fd:
+        return pd.DataFrame(columns=cols)
+    scored = finder.score_ngrams(getattr(BigramAssocMeasures, measure))
+    if top_n is not None:
+        scored = scored[:top_n]
+    out = pd.DataFrame([(*ng, finder.ngram_fd[ng], float(score), measure) for ng, score in scored], columns=cols)
     out["freq"] = out["freq"].astype("int64")
     return out

@@ -1,0 +1,236 @@
+"""The one pass over the documents: each document is parsed once and every extractor reads that parsed form.
+
+:func:`run_batch` takes a batch of documents (dicts with ``doc_id``, ``group``, ``text``, metadata) and returns
+a :class:`BatchResult`: partial counts (words, bigrams, per group, with document frequencies) and per-document
+rows (documents, entities, claims, quotes, frame shares) plus the frame evidence sentences, capped. Batches are
+independent, so the same function runs in this process, in one process per core or on Dask workers; :func:`merge`
+adds the results up in batch order, and the merged tables do not depend on how the corpus was cut into batches.
+
+Memory is bounded by a batch and by the vocabulary: no table of every token of the corpus is built. Evidence
+sentences of the frames are kept per (frame, group, language) up to ``evidence_cap``, chosen by a hash of
+(doc_id, sentence_id) so that the kept sentences are spread over the corpus and the same on every backend.
+"""
+from __future__ import annotations
+
+import unicodedata
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pandas as pd
+
+from analysis.narratives import claims as C
+from analysis.narratives import entities as E
+from analysis.narratives import frames as F
+from analysis.narratives import quotes as Q
+from analysis.text.parse import parse_document
+from analysis.text.stopwords import get_stopwords
+from analysis.text.tokens import COUNTED_RE, COUNTED_RE_CI, language_of, prepare
+
+DOCUMENT_DROP = ("text", "path", "encoding")  # corpus columns that are not document metadata in the tables
+
+
+@dataclass(frozen=True)
+class PassConfig:
+    """What every batch needs besides its documents (small and picklable: it travels to the workers)."""
+
+    language: str = "auto"
+    stop_replace: str | None = None  # a stop word file replacing the shipped list of each language
+    stop_extra: tuple = ()  # words added to the stop words of each language
+    gazetteer: str | None = None
+    lexicon: str | None = None
+    evidence_cap: int | None = 200  # frame sentences kept per (frame, group, language); None keeps all
+
+
+@dataclass
+class BatchResult:
+    """Partial counts and per-document rows of one batch (see the module docstring)."""
+
+    n_docs: Counter = field(default_factory=Counter)
+    word_total: Counter = field(default_factory=Counter)
+    words: dict = field(default_factory=dict)  # group -> Counter(term -> count)
+    word_docs: dict = field(default_factory=dict)  # group -> Counter(term -> documents)
+    bigram_total: Counter = field(default_factory=Counter)
+    bigrams: dict = field(default_factory=dict)  # group -> Counter((word, word) -> count)
+    bigram_docs: dict = field(default_factory=dict)
+    stopwords_seen: dict = field(default_factory=dict)  # group -> counted tokens that are a stop word there
+    documents: list = field(default_factory=list)
+    entities: list = field(default_factory=list)
+    claims: list = field(default_factory=list)
+    quotes: list = field(default_factory=list)
+    frames: list = field(default_factory=list)
+    evidence: list = field(default_factory=list)  # frame sentences, capped by (frame, group, language)
+    evidence_total: Counter = field(default_factory=Counter)  # (frame, group, language) -> sentences found
+
+
+def sentence_tokens(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
+    """The counted tokens (lowercased, punctuation excluded) of each sentence: the tokenization every count
+    shares (:data:`analysis.text.tokens.COUNTED_RE`, as :func:`analysis.stats.counts.count_documents`)."""
+    low = prepare(text)
+    if len(low) == len(text):
+        return [COUNTED_RE.findall(low, s, e) for s, e in spans]
+    src = unicodedata.normalize("NFC", text).replace("\u2019", "'")
+    return [[t.lower() for t in COUNTED_RE_CI.findall(src, s, e)] for s, e in spans]
+
+
+def evidence_key(doc_id: str, sentence_id: int) -> int:
+    """Deterministic rank of a sentence among the evidence of its frame (smallest kept)."""
+    return zlib.crc32(f"{doc_id}\0{sentence_id}".encode())
+
+
+class _Extractors:
+    """The compiled rules of the extractors, built once per process (per worker) and reused for every batch."""
+
+    _cache: dict = {}
+
+    def __init__(self, cfg: PassConfig):
+        self.matcher = E.matcher_for(cfg.gazetteer)
+        self.quote_rules = Q.quote_rules(gazetteer=cfg.gazetteer)
+        self.frames = F.frame_rules(cfg.lexicon)
+
+    @classmethod
+    def for_config(cls, cfg: PassConfig) -> "_Extractors":
+        ex = cls._cache.get(cfg)
+        if ex is None:
+            ex = cls._cache[cfg] = cls(cfg)
+        return ex
+
+
+@lru_cache(maxsize=32)
+def _stopwords(language: str, replace: str | None, extra: tuple) -> frozenset:
+    return get_stopwords(language, replace=replace, extra=extra)
+
+
+def _count(res: BatchResult, g: str, sents: list[list[str]], stop) -> tuple[int, int]:
+    if g not in res.words:
+        for name in ("words", "word_docs", "bigrams", "bigram_docs"):
+            getattr(res, name)[g] = Counter()
+    words = res.words[g]
+    toks = [t for s in sents for t in s]
+    words.update(toks)
+    types = set(toks)
+    res.word_docs[g].update(types)
+    res.word_total[g] += len(toks)
+    seen = types & stop
+    if seen:
+        res.stopwords_seen.setdefault(g, set()).update(seen)
+    grams: list[tuple[str, str]] = []
+    n = 0
+    for s in sents:
+        m = len(s) - 1
+        if m <= 0:
+            continue
+        n += m
+        grams.extend((s[i], s[i + 1]) for i in range(m) if s[i] not in stop and s[i + 1] not in stop)
+    res.bigrams[g].update(grams)
+    res.bigram_docs[g].update(set(grams))
+    res.bigram_total[g] += n
+    return len(toks), len(types)
+
+
+def run_batch(batch: list[dict], cfg: PassConfig) -> BatchResult:
+    """Parse and analyse every document of ``batch`` once (see the module docstring)."""
+    ex = _Extractors.for_config(cfg)
+    res = BatchResult()
+    for rec in batch:
+        text = rec["text"]
+        g = str(rec.get("group", ""))
+        lang = language_of(rec, cfg.language)
+        doc = parse_document(rec["doc_id"], g, text, lang)
+        stop = _stopwords(lang, cfg.stop_replace, cfg.stop_extra)
+        res.n_docs[g] += 1
+        n_tokens, n_types = _count(res, g, sentence_tokens(text, doc.spans), stop)
+        meta = {k: v for k, v in rec.items() if k not in DOCUMENT_DROP}
+        meta.update(n_chars=len(text), n_sentences=len(doc.spans))
+        meta["language"] = lang  # in its place when the corpus has the column, else after the sentences
+        meta.update(n_tokens=n_tokens, n_types=n_types)
+        res.documents.append(meta)
+        res.entities.extend(E.entities_in(doc, ex.matcher))
+        res.claims.extend(C.claims_in(doc))
+        res.quotes.extend(Q.quotes_in(doc, ex.quote_rules))
+        sentences, shares = F.frames_in(doc, ex.frames)
+        res.frames.extend(shares)
+        for row in sentences:
+            row["language"] = lang
+            res.evidence_total[(row["frame"], g, lang)] += 1
+        res.evidence.extend(sentences)
+    res.evidence = cap_evidence(res.evidence, cfg.evidence_cap)
+    return res
+
+
+def cap_evidence(rows: list[dict], cap: int | None) -> list[dict]:
+    """Keep, per (frame, group, language), the ``cap`` sentences of smallest :func:`evidence_key`."""
+    if cap is None:
+        return rows
+    by: dict[tuple, list] = {}
+    for r in rows:
+        by.setdefault((r["frame"], r["group"], r["language"]), []).append(r)
+    kept = []
+    for sub in by.values():
+        if len(sub) > cap:
+            sub = sorted(sub, key=lambda r: (evidence_key(r["doc_id"], r["sentence_id"]), r["doc_id"],
+                                             r["sentence_id"]))[:cap]
+        kept.extend(sub)
+    return kept
+
+
+@dataclass
+class Merged:
+    """The batches added up: counts by group and the per-document tables, in corpus order."""
+
+    counts: BatchResult
+    documents: list
+    entities: pd.DataFrame
+    claims: pd.DataFrame
+    quotes: pd.DataFrame
+    frames: pd.DataFrame
+    frame_sentences: pd.DataFrame
+    evidence_total: pd.DataFrame
+
+
+def merge(results, cfg: PassConfig) -> Merged:
+    """Add up :class:`BatchResult` objects given in batch order."""
+    total = BatchResult()
+    docs, ents, cls, qts, frs, ev = [], [], [], [], [], []
+    for r in results:
+        total.n_docs.update(r.n_docs)
+        for name in ("word_total", "bigram_total", "evidence_total"):
+            getattr(total, name).update(getattr(r, name))
+        for name in ("words", "word_docs", "bigrams", "bigram_docs"):
+            mine = getattr(total, name)
+            for g, c in getattr(r, name).items():
+                if g in mine:
+                    mine[g].update(c)
+                else:
+                    mine[g] = c
+        for g, seen in r.stopwords_seen.items():
+            total.stopwords_seen.setdefault(g, set()).update(seen)
+        docs.extend(r.documents)
+        if r.entities:
+            ents.append(E.entities_frame(r.entities))
+        if r.claims:
+            cls.append(C.claims_frame(r.claims))
+        if r.quotes:
+            qts.append(Q.quotes_frame(r.quotes))
+        frs.extend(r.frames)
+        ev.extend(r.evidence)
+    ev = cap_evidence(ev, cfg.evidence_cap)
+    order = {d["doc_id"]: i for i, d in enumerate(docs)}
+    rank = {fid: k for k, (fid, _) in enumerate(_Extractors.for_config(cfg).frames)}
+    ev.sort(key=lambda r: (order.get(r["doc_id"], 0), r["sentence_id"], rank.get(r["frame"], 0)))
+    evidence = F.sentences_frame(ev).assign(language=[r["language"] for r in ev]) if ev else \
+        F.sentences_frame([]).assign(language=pd.Series([], dtype="str"))
+    totals = pd.DataFrame([{"frame": f, "group": g, "language": lang, "n_sentences": n}
+                           for (f, g, lang), n in sorted(total.evidence_total.items())],
+                          columns=["frame", "group", "language", "n_sentences"])
+    return Merged(
+        counts=total,
+        documents=docs,
+        entities=pd.concat(ents, ignore_index=True) if ents else E.entities_frame([]),
+        claims=pd.concat(cls, ignore_index=True) if cls else C.claims_frame([]),
+        quotes=pd.concat(qts, ignore_index=True) if qts else Q.quotes_frame([]),
+        frames=F.shares_frame(frs),
+        frame_sentences=evidence,
+        evidence_total=totals,
+    )
