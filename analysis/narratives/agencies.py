@@ -18,7 +18,7 @@ import re
 import unicodedata
 
 _AP = "['’ʼ]"
-_SP = r"[ \u00a0]+"
+_SP = r"(?:[ \u00a0]+|[ \u00a0]*\n[ \u00a0]*)"  # a name may run across one line break
 # a capitalized word of a place name ("Los", "St.", "Dona", "O'Hare", "Winston-Salem")
 _CAP = r"(?:[A-ZÀ-Ý][\w'’.-]*)"
 _PLACE_EN = rf"(?:{_CAP}(?:{_SP}{_CAP}){{0,4}})"
