@@ -313,3 +313,8 @@ def test_page_furniture_is_not_a_claim(text):
 ])
 def test_press_release_categories(text, category):
     assert claims_of(text)["category"].tolist() == [category]
+
+
+def test_vague_scale_words_multiply():
+    assert values("hundreds of thousands of dollars") == [100_000]
+    assert values("des dizaines de milliards d'euros") == [10e9]

@@ -122,14 +122,20 @@ def heldout(request):
     return request.param, scores
 
 
-# Floors: the targets where reached; elsewhere the measured figure minus 0.02, with the measure
-# written next to it (the lead reports it).
-FLOORS = {
-    ("en", "claims", "precision"): 0.92, ("en", "claims", "recall"): 0.92,
-    ("fr", "claims", "precision"): 0.92, ("fr", "claims", "recall"): 0.92,
-}
+# The targets (precision, recall); None: printed, not asserted.
 TARGETS = {"claims": (0.92, 0.92), "agency": (0.90, 0.90), "platform": (0.90, 0.90), "drug": (0.90, 0.90),
            "operation": (0.90, None), "generic_agency": (None, None)}
+# Where a target is not reached on the held-out split, the floor is the measured figure minus 0.02 (scored once,
+# after tuning on the dev split ended).
+FLOORS = {
+    ("en", "claims", "precision"): 0.87,  # target 0.92 not reached: measured 0.896
+    ("fr", "claims", "precision"): 0.88,  # target 0.92 not reached: measured 0.907
+    ("fr", "claims", "recall"): 0.88,  # target 0.92 not reached: measured 0.903
+    ("en", "agency", "recall"): 0.70,  # target 0.90 not reached: measured 0.726
+    ("fr", "agency", "recall"): 0.60,  # target 0.90 not reached: measured 0.622
+    ("fr", "platform", "precision"): 0.64,  # target 0.90 not reached: measured 0.667 (4 of 6)
+    ("fr", "drug", "precision"): 0.85,  # target 0.90 not reached: measured 0.875 (7 of 8)
+}
 
 
 @pytest.mark.parametrize("name", list(TARGETS))

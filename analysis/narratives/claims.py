@@ -2,11 +2,12 @@
 
 One row per claim: its value (``value_max`` for ranges), unit, counted object, hedge and category.
 
-Conventions (also in analysis/data/README.md, "Quantitative claims"):
+Conventions (also in analysis/narratives/data/README.md, "Quantitative claims"; the additions for press
+releases, furniture and categories are listed there):
 - values: thousands separated by a space, U+00A0 or U+202F ("91 000"), by a comma followed by exactly three
   digits ("91,000"); a comma otherwise is the decimal mark ("1,5"). Scale words multiply ("100 millions de
-  dollars" = 100000000 USD, "$100 million"). Number words count ("douze ans" = 12) but "un"/"une"/"one" never
-  do on their own: they are articles far more often than counts.
+  dollars" = 100000000 USD, "$100 million"). Number words count ("douze ans" = 12); "un"/"une"/"one" only before
+  a unit or a count ("pendant un an", "one felony count"): they are articles far more often than counts.
 - approximations "une trentaine de" = 30 with hedge "une trentaine"; vague magnitudes "des milliers de",
   "des millions d'" = the lower bound (1000, 1000000) with hedge "vague"; ranges "entre 13 et 14 ans" = value
   13, value_max 14; "9 fois sur 10" = 90 percent; "la moitié" = 50 percent.
@@ -49,7 +50,7 @@ _WORDS = sorted(WORD_VALUES, key=len, reverse=True)
 _NUMWORD = r"(?:" + "|".join(_WORDS) + r")"
 NUMWORD_RE = rf"{_NUMWORD}(?:(?:-|{SP}+)(?:et(?:-|{SP}+))?{_NUMWORD})*"
 SCALES = {"million": 1e6, "millions": 1e6, "milliard": 1e9, "milliards": 1e9, "billion": 1e9, "billions": 1e9,
-          "mille": 1e3, "thousand": 1e3, "trillion": 1e12, "md": 1e9, "mds": 1e9, "m": 1e6, "bn": 1e9}
+          "mille": 1e3, "thousand": 1e3, "thousands": 1e3, "trillion": 1e12, "md": 1e9, "mds": 1e9, "m": 1e6, "bn": 1e9}
 VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3, "⅛": 0.125}
 DIGITS_RE = (r"(?:\d{1,3}(?:[ \u00a0\u202f'’]\d{3})+(?:[,.]\d+)?(?!\d)"
              r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?"
