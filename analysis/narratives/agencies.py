@@ -117,10 +117,37 @@ def _district(found: str) -> str:
     return f"{head} of {words[0]}" if words and words[0] in _US_STATES else ""
 
 
+# the fixed word of each English pattern: the pattern is tried only in a window around it, because a pattern
+# that begins with a run of capitalized words is slow to try at every capital of a text
+_ANCHORS = {
+    "da": re.compile(r"County"), "sheriff": re.compile(r"Sheriff"), "police": re.compile(r"Police\s+Dep"),
+    "state": re.compile(r"State\s+(?:Police|Patrol)|Highway\s+Patrol|Department\s+of|Bureau\s+of\s+Investigation"),
+    "task_force": re.compile(r"(?:Task|Strike)\s+Force"), "oig": re.compile(r"Inspector\s+General"),
+}
+_WINDOW = 120
+
+
+def _matches(kind: str, rx: re.Pattern, text: str):
+    """The matches of one English pattern, tried only around the occurrences of its anchor word."""
+    anchor = _ANCHORS.get(kind)
+    if anchor is None:
+        yield from rx.finditer(text)
+        return
+    done = -1
+    for a in anchor.finditer(text):
+        ws = max(0, a.start() - _WINDOW)
+        while ws > 0 and not text[ws - 1].isspace():
+            ws -= 1
+        for m in rx.finditer(text, max(ws, done), min(len(text), a.end() + _WINDOW)):
+            if m.start() <= a.start() < m.end() and m.end() > done:
+                done = m.end()
+                yield m
+
+
 def _en(text: str) -> list[tuple[int, int, str]]:
     out = []
     for kind, rx in EN_PATTERNS:
-        for m in rx.finditer(text):
+        for m in _matches(kind, rx, text):
             start, end = m.start(), m.end()
             if kind in ("usao", "district"):
                 district = m.groupdict().get("district")

@@ -156,6 +156,34 @@ def _alone_on_line(text: str, start: int, end: int) -> bool:
     return not text[ls:start].strip() and not text[end:len(text) if le < 0 else le].strip()
 
 
+def _trie_regex(aliases: list[str]) -> str:
+    """One regex for many aliases, as a character trie (a long alternation is tried alias by alias at every
+    position of a text; the trie is tried once). Longer aliases win: each branch is tried before stopping.
+    White space between words matches any run of white space, an apostrophe either apostrophe."""
+    trie: dict = {}
+    for alias in aliases:
+        node = trie
+        for ch in alias:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def piece(ch: str) -> str:
+        if ch == " ":
+            return r"\s+"
+        if ch in APOS:
+            return f"[{APOS}]"
+        return re.escape(ch)
+
+    def build(node: dict) -> str:
+        branches = [piece(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie) or "(?!)"
+
+
 class _Matcher:
     """Two alternation regexes (case-sensitive, case-insensitive) over every alias, longest first."""
 
@@ -174,8 +202,8 @@ class _Matcher:
                                                 "fr": rec.label_fr})
                 if item not in self.lookup.setdefault(key, []):
                     self.lookup[key].append(item)
-            aliases = sorted(set(sub["alias"]), key=lambda a: (-len(a), a))
-            body = r"(?<!\w)(?:" + "|".join(phrase_body(a) for a in aliases) + r")(?!\w)"
+            aliases = {_norm(a, cs) for a in sub["alias"]}
+            body = r"(?<!\w)" + _trie_regex(sorted(aliases)) + r"(?!\w)"
             self.regexes.append((cs, re.compile(body, 0 if cs else re.IGNORECASE)))
         self.context_res: dict[tuple, re.Pattern] = {}
 
