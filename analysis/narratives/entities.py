@@ -377,22 +377,8 @@ def _resolve(cands: list[tuple]) -> list[tuple]:
     return sorted(kept, key=lambda c: (c[0], c[1]))
 
 
-_BARE_OFFICES = {"District Attorney's Office": " County District Attorney's Office",
-                 "State's Attorney's Office": " County State's Attorney's Office"}
-
-
 def _agency_candidates(text: str) -> list[tuple]:
-    found = find_agencies(text)
-    names = {n for _, _, n in found}
-    out = []
-    for s, e, name in found:
-        suffix = _BARE_OFFICES.get(name)
-        if suffix:  # "the District Attorney's Office" of a release that names one county's office
-            offices = {n for n in names if n.endswith(suffix)}
-            if len(offices) == 1:
-                name = offices.pop()
-        out.append((s, e, "agency", agency_id(name), name, "pattern"))
-    return out
+    return [(s, e, "agency", agency_id(name), name, "pattern") for s, e, name in find_agencies(text)]
 
 
 def document_language(doc: ParsedDocument, labels: str = "auto") -> str:
