@@ -244,3 +244,77 @@ def test_claims_on_documents_beyond_the_seeds():
         lines.append(fmt(f"claims beyond the seeds, batch {batch}", s))
         assert s["precision"] >= 0.8 and s["recall"] >= 0.8, lines[-1]
     print("\n" + "\n".join(lines))
+
+
+# --- figures of press releases and of Swiss and Québec texts -------------------------------------------------
+
+@pytest.mark.parametrize("text,expected", [
+    ("affecting 4.7 million people", [4_700_000]),
+    ("seized 20.5 pounds of methamphetamine", [20.5]),
+    ("1½ kilos of cocaine", [1.5]),
+    ("½ kilo of heroin", [0.5]),
+    ("Eleven Defendants Charged With Conspiring To Traffic Narcotics\nThe case", [11]),
+    ("the victims, ages 14 and 15, were", [14, 15]),
+    ("between 14 and 15 years", [14]),
+    ("une amende de 50'000 francs", [50_000]),
+    ("136’000 manifestants", [136_000]),
+    ("136\u202f000 manifestants", [136_000]),
+    ("près de 2000 interpellations", [2000]),
+    ("en 2000, la police", []),
+    ("The 1988 Aggravated Robbery case", []),
+    ("entre 2013 et 2019, le nombre", []),
+    ("rendez-vous à 14 h devant la mairie", []),
+    ("à 16 h 30 et vers 7 heure 30", []),
+    ("The hearing is at 10:30 a.m. in Dept. 5", []),
+    ("a five-day trial", [5]),
+    ("sentenced to 15 years\nin prison", [15]),
+    ("20.5\npounds of fentanyl", [20.5]),
+    ("five of the seven brothers were arrested", [5, 7]),
+    ("hundreds of millions of dollars", [100_000_000]),
+    ("one felony count of murder and one victim", [1, 1]),
+    ("one of the defendants", []),
+    ("pendant un an, un seul candidat", [1, 1]),
+    ("un couteau et une journée de chaos", []),
+])
+def test_press_release_figures(text, expected):
+    assert values(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Dallas, TX 75207",
+    "330 W. Broadway, Suite 1300",
+    "Call (888) 647-3258 or (888) 6473258",
+    "Tél. 021 333 53 33",
+    "in violation of 21 U.S.C. 841(a)(1) and Section 846",
+    "Penal Code 236.1 and SB 1319",
+    "Case No. 23CR001234",
+    "1080\n1920\nBarbara Medina",
+    "Home\n1\n/\nNews\n2\n/\nPress",
+    "Are You a Human? 3 + 6 =",
+    "1. First item\n2. Second item",
+    "8 min read",
+    "an FBI Top 10 Most Wanted fugitive",
+    "21 de Mayo de 2026",
+])
+def test_page_furniture_is_not_a_claim(text):
+    assert values(text) == []
+
+
+@pytest.mark.parametrize("text,category", [
+    ("was sentenced to 25 years in prison", "sentence"),
+    ("faces up to 20 years", "sentence"),
+    ("condamné à neuf ans de prison", "sentence"),
+    ("charged with 12 counts of fraud", "charges"),
+    ("Eleven defendants were named", "people"),
+    ("10 witnesses testified", "people"),
+    ("$3.8 million in restitution", "money"),
+    ("2 kilograms of fentanyl", "seized"),
+    ("Jorge Valerio, 35, of Santa Ana", "age"),
+])
+def test_press_release_categories(text, category):
+    assert claims_of(text)["category"].tolist() == [category]
+
+
+def test_vague_scale_words_multiply():
+    assert values("hundreds of thousands of dollars") == [100_000]
+    assert values("des dizaines de milliards d'euros") == [10e9]

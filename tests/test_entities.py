@@ -4,7 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.narratives.entities import ENTITY_COLUMNS, find_entities, load_gazetteer
+from analysis.narratives.agencies import agency_id
+from analysis.narratives.entities import (ENTITY_COLUMNS, find_entities, label_for, load_gazetteer, relabel,
+                                          resolve_labels)
 from analysis.errors import AnalysisError, ParameterError
 from fixtures.annotations.scoring import annotations, fmt, prf
 
@@ -27,9 +29,14 @@ def seed_entities(seed_docs):
 
 def test_seed_precision_and_recall(seed_entities):
     gold = annotations("entities")
+    # the seed annotation predates generic_agency: its "forces de l'ordre" is the generic mention now
+    gold.loc[gold["canonical"] == "forces de l'ordre", "category"] = "generic_agency"
     measured = seed_entities[seed_entities["category"].isin(set(gold["category"]))]
     key = list(zip(gold["doc_id"], gold["category"], gold["canonical"]))
-    got = sorted(set(zip(measured["doc_id"], measured["category"], measured["canonical"])))
+    # an office found by pattern ("parquet de Saint-Étienne") is the annotated "parquet", named more exactly
+    known = set(gold["canonical"])
+    family = {c: next((k for k in known if c.startswith(k + " de ")), c) for c in set(measured["canonical"])}
+    got = sorted(set(zip(measured["doc_id"], measured["category"], measured["canonical"].map(family))))
     score = prf(key, got)
     lines = [fmt("entities (doc_id + category + canonical, distinct per document)", score)]
     for cat in sorted(set(gold["category"])):
@@ -122,7 +129,7 @@ def test_lydia46_and_uber_shit_across_a_line_break():
 def test_agencies_french_and_english():
     text = ("Le ministre de l’Intérieur a écrit aux préfets ; la place Beauvau et le parquet de Saint-Étienne. "
             "Customs and Border Protection (CBP) and the Drug Enforcement Administration.")
-    assert found(text, "agency") >= {"ministère de l'Intérieur", "préfets", "parquet", "CBP", "DEA"}
+    assert found(text, "agency") >= {"ministère de l'Intérieur", "préfets", "parquet de Saint-Étienne", "CBP", "DEA"}
 
 
 # --- the gazetteer is a data file -------------------------------------------------------------------------
@@ -167,3 +174,152 @@ def test_bad_gazetteer_names_file_and_entry(tmp_path, content, message):
 def test_missing_gazetteer_is_a_parameter_error(tmp_path):
     with pytest.raises(ParameterError, match="gazetteer"):
         ents("x", gazetteer=tmp_path / "nope.yaml")
+
+
+# --- agencies by pattern, generic mentions, identities and labels ---------------------------------------------
+
+@pytest.mark.parametrize("text,name", [
+    ("said Orange County District Attorney Todd Spitzer.", "Orange County District Attorney's Office"),
+    ("The Dallas County Criminal District Attorney’s Office filed", "Dallas County District Attorney's Office"),
+    ("the Dallas County DA's Office said", "Dallas County District Attorney's Office"),
+    ("Cook County State’s Attorney Eileen O’Neill Burke", "Cook County State's Attorney's Office"),
+    ("assisted by the La Mesa Police Department.", "La Mesa Police Department"),
+    ("Las Cruces, New Mexico, Police Department; and", "Las Cruces Police Department"),
+    ("the El Paso County Sheriffs Office and", "El Paso County Sheriff's Office"),
+    ("the Riverside County Sheriff's Department", "Riverside County Sheriff's Office"),
+    ("U.S. Attorney's Office for the Central District of California", "U.S. Attorney's Office for the Central District of California"),
+    ("Acting U.S. Attorney Sloman of the Southern District of Florida. Federal", "U.S. Attorney's Office for the Southern District of Florida"),
+    ("the California Highway Patrol and the New Mexico State Police", "California Highway Patrol"),
+    ("the Texas Department of Public Safety", "Texas Department of Public Safety"),
+    ("the Orange County Human Trafficking Task Force", "Orange County Human Trafficking Task Force"),
+    ("selon la police cantonale vaudoise,", "police cantonale vaudoise"),
+    ("la police cantonale de Genève a", "police cantonale genevoise"),
+    ("le procureur de la République de Lons-le-Saunier a", "parquet de Lons-le-Saunier"),
+    ("a indiqué le parquet de Marseille", "parquet de Marseille"),
+    ("la police municipale de Nice", "police municipale de Nice"),
+    ("la section de recherches de la gendarmerie de Besançon", "section de recherches de Besançon"),
+    ("Police Nyon Région est intervenue", "Police Nyon Région"),
+])
+def test_agencies_by_pattern(text, name):
+    assert name in found(text, "agency")
+
+
+def test_headline_words_and_courts_are_not_agencies():
+    assert found("Man Charged By Chicago Police Department", "agency") == {"Chicago Police Department"}
+    assert not found("before the U.S. District Court for the Southern District of Texas", "agency")
+
+
+def test_title_and_office_are_one_agency():
+    e = ents("San Diego County District Attorney Summer Stephan said the San Diego County District Attorney’s "
+             "Office will appeal.")
+    assert e.loc[e["category"] == "agency", "entity_id"].tolist() == \
+        ["agency.san_diego_county_district_attorney_s_office"] * 2
+
+
+@pytest.mark.parametrize("text,names", [
+    ("ATF, the U.S. Marshals Service, the U.S. Postal Inspection Service and IRS-CI", {"ATF", "U.S. Marshals Service",
+                                                                                   "U.S. Postal Inspection Service",
+                                                                                   "IRS Criminal Investigation"}),
+    ("HSI and the FBI", {"HSI", "FBI"}),
+    ("la DGDDI, l'OFAST, Interpol et Europol", {"douane française", "OFAST", "Interpol", "Europol"}),
+    ("la Sûreté du Québec et le SPVM", {"Sûreté du Québec", "SPVM"}),
+    ("la préfecture de police a indiqué", {"préfecture de police"}),
+])
+def test_agencies_by_list(text, names):
+    assert found(text, "agency") == names
+
+
+def test_generic_mentions_are_never_one_institution():
+    e = ents("Prosecutors and law enforcement partners said police would help. Les autorités et les enquêteurs.")
+    assert set(e["category"]) == {"generic_agency"}
+    assert set(e["entity_id"]) == {"generic.prosecutors", "generic.law_enforcement", "generic.police",
+                                   "generic.authorities", "generic.investigators"}
+    assert "forces de l'ordre" not in set(e["label"])  # an English text labelled in English
+    assert not found("a police officer with the unit", "generic_agency")
+
+
+def test_labels_follow_the_language():
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "group": ["g"] * 3, "language": ["en", "en", "fr"],
+                         "text": ["law enforcement seized cocaine", "more cocaine", "les forces de l'ordre"]})
+    auto = find_entities(docs)
+    assert set(auto.loc[auto["entity_id"] == "generic.law_enforcement", "label"]) == {"law enforcement"}
+    assert set(auto.loc[auto["entity_id"] == "drug.cocaine", "label"]) == {"cocaine"}
+    fr = find_entities(docs, labels="fr")
+    assert set(fr.loc[fr["entity_id"] == "drug.cocaine", "label"]) == {"cocaïne"}
+    assert set(fr["canonical"]) == set(auto["canonical"])  # canonical stays, whatever the labels
+    assert set(relabel(fr, "en")["label"]) == set(auto["label"])
+    with pytest.raises(ParameterError, match="labels"):
+        find_entities(docs, labels="de")
+
+
+def test_label_for_and_resolve_labels():
+    assert label_for("generic.law_enforcement", "en") == "law enforcement"
+    assert label_for("generic.law_enforcement", "fr") == "forces de l'ordre"
+    assert label_for("agency.la_mesa_police_department", "en", default="La Mesa Police Department") == \
+        "La Mesa Police Department"
+    assert resolve_labels("auto", ["fr", "fr-CA", "en"]) == "fr"
+    assert resolve_labels("auto", []) == "en"
+    assert resolve_labels("en", ["fr"]) == "en"
+
+
+def test_pattern_ids_are_deterministic():
+    a = ents("the La Mesa Police Department")
+    b = ents("Officers of the La Mesa  Police\nDepartment")
+    assert a["entity_id"].tolist() == b["entity_id"].tolist() == ["agency.la_mesa_police_department"]
+    assert agency_id("Préfecture de l’Aude") == "agency.prefecture_de_l_aude"
+
+
+def test_every_gazetteer_entry_has_an_id_and_both_labels():
+    gaz = load_gazetteer()
+    assert gaz["id"].str.fullmatch(r"[a-z_]+\.[a-z0-9_]+").all()
+    assert (gaz["label_en"] != "").all() and (gaz["label_fr"] != "").all()
+    assert gaz.groupby("id")["category"].nunique().max() == 1
+
+
+def test_an_id_with_two_names_is_an_error(tmp_path):
+    path = tmp_path / "gaz.yaml"
+    path.write_text("- {id: platform.a, canonical: A, category: platform, aliases: [A]}\n"
+                    "- {id: platform.a, canonical: B, category: platform, aliases: [B]}\n", encoding="utf-8")
+    with pytest.raises(AnalysisError, match="entry 2"):
+        load_gazetteer(path)
+
+
+# --- drugs ------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,drug", [
+    ("morphine and heroin", "drug.morphine"), ("OxyContin pills", "drug.oxycodone"),
+    ("30 Percocet tablets", "drug.oxycodone"), ("des comprimés de Xanax", "drug.alprazolam"),
+    ("alprazolam", "drug.alprazolam"), ("des pilules de captagon", "drug.captagon"),
+    ("hydrocodone", "drug.hydrocodone"), ("carfentanil", "drug.carfentanil"), ("xylazine", "drug.xylazine"),
+    ("ketamine", "drug.ketamine"), ("du GHB", "drug.ghb"), ("LSD", "drug.lsd"),
+    ("psilocybine", "drug.psilocybin"), ("PCP", "drug.pcp"), ("MDMA", "drug.mdma"),
+])
+def test_drugs_en_and_fr(text, drug):
+    e = ents(text)
+    assert drug in set(e.loc[e["category"] == "drug", "entity_id"])
+
+
+def test_drug_classes_are_not_drugs():
+    e = ents("opioids and opioïdes")
+    assert set(e["category"]) == {"drug_class"}
+
+
+# --- operations: headlines and line breaks -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,names", [
+    ("The investigation, Operation Grease\nMonkey, began in 2019.", {"Grease Monkey"}),
+    ("Operation Last Mile\nPress Release\nThe DEA announced", {"Last Mile"}),
+    ("DEFENDANT CHARGED WITH ILLEGAL OPERATION OF GAMBLING DEVICES IN CALIFORNIA\nThe man ran", set()),
+    ("Eleven Defendants Charged After Operation Allegedly Took Millions From Seniors\nThe case", set()),
+    ("a drug trafficking operation Arizona officials shut down", set()),
+    ("Operation Safe Streets In Texas led to arrests.", {"Safe Streets"}),
+    ("the criminal operation in Arizona was dismantled", set()),
+])
+def test_operations_not_from_headlines(text, names):
+    assert found(text, "operation") == names
+
+
+def test_operation_named_in_the_body_is_found_in_its_headline_too():
+    e = ents("Eleven Charged In Operation Grease Monkey\nThe defendants were arrested in Operation Grease Monkey, a"
+             " long investigation.")
+    assert e.loc[e["category"] == "operation", "canonical"].tolist() == ["Grease Monkey", "Grease Monkey"]

@@ -2,11 +2,12 @@
 
 One row per claim: its value (``value_max`` for ranges), unit, counted object, hedge and category.
 
-Conventions (also in analysis/data/README.md, "Quantitative claims"):
+Conventions (also in analysis/narratives/data/README.md, "Quantitative claims"; the additions for press
+releases, furniture and categories are listed there):
 - values: thousands separated by a space, U+00A0 or U+202F ("91 000"), by a comma followed by exactly three
   digits ("91,000"); a comma otherwise is the decimal mark ("1,5"). Scale words multiply ("100 millions de
-  dollars" = 100000000 USD, "$100 million"). Number words count ("douze ans" = 12) but "un"/"une"/"one" never
-  do on their own: they are articles far more often than counts.
+  dollars" = 100000000 USD, "$100 million"). Number words count ("douze ans" = 12); "un"/"une"/"one" only before
+  a unit or a count ("pendant un an", "one felony count"): they are articles far more often than counts.
 - approximations "une trentaine de" = 30 with hedge "une trentaine"; vague magnitudes "des milliers de",
   "des millions d'" = the lower bound (1000, 1000000) with hedge "vague"; ranges "entre 13 et 14 ans" = value
   13, value_max 14; "9 fois sur 10" = 90 percent; "la moitié" = 50 percent.
@@ -27,7 +28,8 @@ from analysis.text.parse import ParsedDocument, parse_documents
 
 CLAIM_COLUMNS = ["doc_id", "group", "value", "value_max", "unit", "object", "hedge", "category", "text", "start",
                  "end", "sentence_id"]
-CATEGORIES = ("seized", "arrests_cases", "money", "share", "price", "age", "staff_means", "duration", "other")
+CATEGORIES = ("seized", "arrests_cases", "charges", "people", "sentence", "money", "share", "price", "age",
+              "staff_means", "duration", "other")
 
 SP = r"[ \u00a0\u202f]"
 AP = r"['’]"
@@ -48,11 +50,16 @@ _WORDS = sorted(WORD_VALUES, key=len, reverse=True)
 _NUMWORD = r"(?:" + "|".join(_WORDS) + r")"
 NUMWORD_RE = rf"{_NUMWORD}(?:(?:-|{SP}+)(?:et(?:-|{SP}+))?{_NUMWORD})*"
 SCALES = {"million": 1e6, "millions": 1e6, "milliard": 1e9, "milliards": 1e9, "billion": 1e9, "billions": 1e9,
-          "mille": 1e3, "thousand": 1e3, "trillion": 1e12, "md": 1e9, "mds": 1e9, "m": 1e6, "bn": 1e9}
-DIGITS_RE = (r"(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?"
+          "mille": 1e3, "thousand": 1e3, "thousands": 1e3, "trillion": 1e12, "md": 1e9, "mds": 1e9, "m": 1e6, "bn": 1e9}
+VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3, "⅛": 0.125}
+DIGITS_RE = (r"(?:\d{1,3}(?:[ \u00a0\u202f'’]\d{3})+(?:[,.]\d+)?(?!\d)"
              r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+             r"|\d*[½¼¾⅓⅔⅛]"
              r"|\d+(?:[.,]\d+)?)")
-_CORE = rf"(?:(?<![\w.,°º/:-]){DIGITS_RE}(?![\w°º]|[.,:/]\d|-\d)|(?<![\w-]){NUMWORD_RE}(?![\w-]))"
+# "five-day trial", "a 10-year sentence": a number joined to its unit by a hyphen still counts
+_HYPHEN_UNIT = r"(?:day|year|month|week|hour|minute|count|pound|kilo|gram|ounce)s?\b"
+_CORE = (rf"(?:(?<![\w.,°º/:'’-]){DIGITS_RE}(?![\w°º½¼¾]|[.,:/'’]\d|-\d)"
+         rf"|(?<![\w-]){NUMWORD_RE}(?!\w)(?!-(?!{_HYPHEN_UNIT})))")
 _SCALE = r"(?:{sp}+(?P<scale>millions?|milliards?|billions?|thousand|mille|trillion|Mds?|bn)(?![\w]))".format(sp=SP)
 NUMBER_RE = re.compile(
     rf"(?<![\w-])(?P<cur>(?:US)?[$€]{SP}?)?(?P<num>{_CORE}){_SCALE}?"
@@ -67,7 +74,7 @@ def parse_number(text: str) -> float | None:
     and a trailing scale word ("44 millions", "$100 million"). None when ``text`` is not a number."""
     if not isinstance(text, str):
         return None
-    s = text.strip().replace("’", "'")
+    s = text.strip()
     if not s:
         return None
     s = re.sub(r"^(?:US)?[$€]\s*", "", s)
@@ -86,8 +93,10 @@ def parse_number(text: str) -> float | None:
 
 def _parse_digits(s: str) -> float | None:
     s = s.strip()
-    if re.fullmatch(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?", s):
-        return float(re.sub(r"[ \u00a0\u202f]", "", s).replace(",", "."))
+    if s and s[-1] in VULGAR:
+        return (float(s[:-1]) if s[:-1] else 0.0) + VULGAR[s[-1]]
+    if re.fullmatch(r"\d{1,3}(?:[ \u00a0\u202f'’]\d{3})+(?:[,.]\d+)?", s):
+        return float(re.sub(r"[ \u00a0\u202f'’]", "", s).replace(",", "."))
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", s):
         return float(s.replace(",", ""))
     if re.fullmatch(r"\d+(?:[.,]\d+)?", s):
@@ -146,9 +155,34 @@ EXCLUDE_RES = [
     re.compile(r"(?i)(?<![\w.])\d+(?:[ \u00a0](?:bis|ter))?,?[ \u00a0]+(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|"
                r"impasse|quai|cours|route)(?!\w)"),
     re.compile(r"(?<!\s)\d+(?:er|ère|re|e|ème|eme|nd|nde|st|rd|th)(?!\w)|(?<!\w)\d+(?:er|ère|re|e|ème|eme|nd|nde|st|rd|th)(?!\w)"),
+    # more phone numbers: "(888) 6473258", Swiss "021 333 53 33", "+41 21 333 53 33", "1-800-..."
+    re.compile(r"(?<!\w)\(\d{3}\)[ \u00a0]?\d{3}[ .-]?\d{4}(?!\d)|(?<!\d)0\d{2}[ .]\d{3}(?:[ .]\d{2}){2}(?!\d)"
+               r"|\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}|(?<!\d)1-\d{3}-\d{3}-\d{4}(?!\d)"),
+    # ZIP codes after a state ("Dallas, TX 75207", "CA 92101-3827"), street numbers before a direction ("330 W.")
+    re.compile(r"(?<=[A-Z]{2})[ \u00a0]+\d{5}(?:-\d{4})?(?!\d)|(?<=[a-z],)[ \u00a0]+\d{5}(?:-\d{4})?(?!\d)"),
+    re.compile(r"(?<![\w.,])\d{1,6}[ \u00a0]+(?:[NSEW]\.|North|South|East|West)[ \u00a0]+[A-Z]"),
+    # clock times: "14 h", "16 h 30", "7 heure 30", "10:30 a.m.", "10 a.m.", "à 20 h"
+    re.compile(rf"(?i)(?<![\w:])\d{{1,2}}{SP}?h{SP}?\d{{2}}(?!\d)|(?<![\w:])\d{{1,2}}{SP}?heures?{SP}\d{{2}}(?!\d)"
+               rf"|(?<![\w:])\d{{1,2}}(?::\d{{2}})?{SP}?[ap]\.?{SP}?m\.?(?!\w)"),
+    re.compile(rf"(?i)(?:\b(?:à|vers|dès|jusqu{AP}à|avant|après|entre|et|de|depuis|at|by|until|from){SP}+)"
+               rf"\d{{1,2}}{SP}?h(?![\w])"),
+    re.compile(rf"(?<![\w:])\d{{1,2}}{SP}?h(?![\w]){SP}*(?:-|à|et){SP}*\d{{1,2}}{SP}?h(?!\w)"),
+    # statute, bill and case numbers: "21 U.S.C. 841(a)(1)", "Section 841", "Penal Code 236.1", "SB 1319",
+    # "Case No. 23CR001", "§ 2"; read times "8 min read"
+    re.compile(r"(?<!\w)\d+[ \u00a0]+U\.?S\.?C\.?(?:[ \u00a0]*(?:§+|Sections?)?[ \u00a0]*[\w.()-]+)?"
+               r"|(?:U\.?S\.?C\.?|C\.?F\.?R\.?|§+|Sections?|Penal[ \u00a0]+Code|Code|Title|Article|article|"
+               r"Proposition|Prop\.|Bill|SB|AB|HB|[Cc]ase[ \u00a0]+(?:No\.|[Nn]umber)|Docket(?:[ \u00a0]+No\.)?|"
+               r"Rule)[ \u00a0]*\d+(?:[\w.()-]*\d)?(?:\([\w]+\))*"),
+    re.compile(r"(?i)(?<!\w)\d+[ \u00a0]+min(?:ute)?s?[ \u00a0]+read\b"),
+    # Spanish and Vietnamese dates of translated notices ("21 de Mayo de 2026", "21 tháng 5")
+    re.compile(r"(?i)(?<!\w)\d{1,2}[ \u00a0]+de[ \u00a0]+(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
+               r"septiembre|octubre|noviembre|diciembre)(?:[ \u00a0]+de[ \u00a0]+\d{4})?|(?<!\w)\d{1,2}[ \u00a0]+"
+               r"tháng[ \u00a0]+\d{1,2}(?:[ ,\u00a0]+(?:năm[ \u00a0]+)?\d{4})?"),
+    # numbers inside a name: "Fondation 30 millions d'amis"
+    re.compile(r"(?i)(?<!\w)\d+[ \u00a0]+millions?[ \u00a0]+d['’]amis"),
 ]
 # identifiers: "Box 12", "Suite 400", "Route 66", "L.B. 19", "bureau 12"; emergency numbers ("911 call")
-ID_BEFORE = re.compile(r"(?i)(?:\b(?:P\.?O\.?[ \u00a0]+Box|Box|Suite|Ste\.|Room|Rm\.|Unit|Apt\.?|Route|Highway|Hwy|"
+ID_BEFORE = re.compile(r"(?i)(?:\b(?:P\.?O\.?[ \u00a0]+Box|Box|Dept\.|Department|Courtroom|Suite|Ste\.|Room|Rm\.|Unit|Apt\.?|Route|Highway|Hwy|"
                        r"Interstate|I-|bureau|salle|porte)|(?<![\w.])(?:[A-Z]\.){2,})[ \u00a0]*$")
 EMERGENCY_AFTER = re.compile(r"(?i)^[ \u00a0]+(?:call|calls|dispatcher|operator|emergency|hotline)\b")
 EMERGENCY_BEFORE = re.compile(r"(?i)\b(?:call|called|dialed|dialled|appel(?:é|er)?(?:\s+le)?)[ \u00a0]+$")
@@ -180,14 +214,16 @@ UNIT_PATTERNS = [
     ("g", r"(?:grammes?|grams?|g)(?!\w)"),
     ("mg", r"(?:milligrammes?|milligrams?|mg)(?!\w)"),
     ("t", r"(?:tonnes?|tons?|t)(?!\w)"),
+    ("ounces", r"(?:ounces?|onces?|oz\.?)(?!\w)"),
     ("litres", r"(?:litres?|liters?)(?!\w)"),
 ]
 TIME_UNITS = [("years", r"ans|années|année|an|years?"), ("months", r"mois|months?"),
               ("weeks", r"semaines?|weeks?"), ("days", r"jours?|days?"), ("hours", r"heures?|hours?|h"),
               ("minutes", r"minutes?|min")]
 _TIME_ADJ = r"(?:(?:dernières|derniers|premières|premiers|prochaines|prochains|last|past|next|first|entières?|entiers?){sp}+)?".format(sp=SP)
-UNIT_RES = [(u, re.compile(rf"{SP}*(?:{p})", re.IGNORECASE)) for u, p in UNIT_PATTERNS]
-TIME_RES = [(u, re.compile(rf"{SP}*{_TIME_ADJ}(?:{p})(?!\w)", re.IGNORECASE)) for u, p in TIME_UNITS]
+_GAP = rf"(?:-|{SP}*\n?{SP}*)"  # "five-day", "20.5\npounds": a unit after a hyphen or on the next line
+UNIT_RES = [(u, re.compile(rf"{_GAP}(?:{p})", re.IGNORECASE)) for u, p in UNIT_PATTERNS]
+TIME_RES = [(u, re.compile(rf"{_GAP}{_TIME_ADJ}(?:{p})(?!\w)", re.IGNORECASE)) for u, p in TIME_UNITS]
 TIMES_RE = re.compile(rf"{SP}*(?:fois|times)(?!\w)", re.IGNORECASE)
 OF_RE = re.compile(rf"{SP}*(?:de{SP}+la{SP}+|de{SP}+l{AP}|d{AP}|du{SP}+|des{SP}+|de{SP}+|of{SP}+(?:the{SP}+)?)", re.IGNORECASE)
 _STOP = frozenset("et ou ont a est sont été qui que dans pour sur en au aux par avec ne se ce il elle ils elles on "
@@ -213,6 +249,8 @@ def _object_after(text: str, pos: int, limit: int = 80) -> tuple[str, int]:
             break
         word = w.group()
         low = word.lower().replace("’", "'")
+        if word[0].isdigit() or low in WORD_VALUES:
+            break  # "five of the seven brothers": the next number counts on its own
         if low in ("de", "à", "of") or low.startswith("d'") and len(low) > 2:
             if connector_used or not words:
                 break
@@ -236,6 +274,9 @@ def _object_after(text: str, pos: int, limit: int = 80) -> tuple[str, int]:
     while words and words[-1].lower() in ("de", "à", "of"):
         words.pop()
     return " ".join(words), end
+
+
+NUMBER_START = re.compile(rf"\d|{_NUMWORD}(?!\w)", re.IGNORECASE)
 
 
 def _unit_after(text: str, pos: int) -> tuple[str, str, int, str]:
@@ -263,6 +304,8 @@ def _unit_after(text: str, pos: int) -> tuple[str, str, int, str]:
     obj, end = _object_after(text, start)
     if obj:
         return "", obj, end, "object"
+    if of and NUMBER_START.match(text, start):
+        return "", "", pos, "partitive"  # "five of the seven brothers"
     return "", "", pos, "none"
 
 
@@ -289,19 +332,46 @@ DURATION_BEFORE = re.compile(rf"(?i)(?:depuis|pendant|il{SP}+y{SP}+a|durant|au{S
                              rf"\bover|\bpast|\blast|période|\bago)\b[^.\n]{{0,25}}$")
 
 
-def categorize(unit: str, obj: str, sentence: str, before: str, kind: str = "") -> str:
-    """Category of a claim from its unit, object and sentence (rules in the module docstring and README)."""
+SENTENCE_BEFORE = re.compile(rf"(?i)(?:sentenced{SP}+to|sentence{SP}+of|faces?{SP}+(?:up{SP}+to|a{SP}+maximum)|"
+                             rf"maximum{SP}+(?:penalty|sentence){SP}+of|penalty{SP}+of|prison{SP}+term|serve|faces?|facing|"
+                             rf"condamnée?s?{SP}+à|peine{SP}+de|passibles?{SP}+de|écope\w*{SP}+de|requis)"
+                             rf"[^.\n]{{0,25}}$")
+SENTENCE_AFTER = re.compile(rf"(?i)[^.\n]{{0,30}}?(?:in{SP}+(?:state{SP}+|federal{SP}+)?prison|to{SP}+life|of{SP}+"
+                            rf"probation|imprisonment|incarceration|behind{SP}+bars|in{SP}+jail|in{SP}+custody|"
+                            rf"d{AP}emprisonnement|de{SP}+prison|de{SP}+réclusion|de{SP}+détention|avec{SP}+sursis|"
+                            rf"ferme)")
+CHARGE_OBJECTS = re.compile(r"(?i)^(?:(?:felony|misdemeanor|additional|criminal|federal|separate|total)\s+)*"
+                            r"(?:counts?|charges?|felon(?:y|ies)|misdemeanors?|offen[cs]es?|crimes?|murders?|"
+                            r"homicides?|robber(?:y|ies)|burglar(?:y|ies)|assaults?|shootings?|chefs?|délits?|"
+                            r"crimes?|infractions?|meurtres?|homicides?|vols?|agressions?|plaintes?|complaints?)")
+PEOPLE_COUNTED = re.compile(r"(?i)^(?:(?:other|more|additional|young|adult|former|alleged|autres|jeunes)\s+)?"
+                            r"(?:defendants?|victims?|people|persons?|individuals?|members?|witnesses|suspects?|men|"
+                            r"women|children|kids|teens|teenagers|juveniles|minors|inmates|residents|fugitives|"
+                            r"brothers|sisters|co-?defendants|co-?conspirators|families|students|survivors|patients|"
+                            r"doctors|pharmacists|users|gang|personnes|victimes|morts|blessés|manifestants|"
+                            r"habitants|jeunes|mineurs|enfants|hommes|femmes|prévenus|détenus|témoins|élèves|"
+                            r"militants|citoyens|salariés|employés|français|gilets|adhérents)")
+
+
+def categorize(unit: str, obj: str, sentence: str, before: str, kind: str = "", after: str = "") -> str:
+    """Category of a claim from its unit, object, sentence and the text around it (rules in the module
+    docstring and README)."""
     if unit == "percent":
         return "share"
     if unit in ("EUR", "USD"):
         return "price" if PRICE_CUES.search(sentence) and not SEIZE_CUES.search(sentence) else "money"
-    if unit in ("pounds", "kg", "g", "mg", "t", "litres"):
+    if unit in ("pounds", "kg", "g", "mg", "t", "litres", "ounces"):
         return "seized"
+    if unit in ("years", "months", "weeks", "days") and (SENTENCE_BEFORE.search(before[-50:])
+                                                         or SENTENCE_AFTER.match(after)):
+        return "sentence"
     if unit == "years" and AGE_CUES.search(sentence) and not DURATION_BEFORE.search(before[-60:]):
         return "age"
     if unit in ("years", "months", "weeks", "days", "hours", "minutes"):
         return "duration"
     if obj:
+        if CHARGE_OBJECTS.search(obj):
+            return "charges"
         if SEIZED_OBJECTS.search(obj) and SEIZE_CUES.search(sentence):
             return "seized"
         if ARREST_OBJECTS.search(obj):
@@ -310,6 +380,10 @@ def categorize(unit: str, obj: str, sentence: str, before: str, kind: str = "") 
             return "arrests_cases"
         if STAFF_OBJECTS.search(obj):
             return "staff_means"
+        if PEOPLE_COUNTED.search(obj):
+            return "people"
+        if SEIZED_OBJECTS.search(obj):
+            return "seized"
     return "other"
 
 
@@ -322,6 +396,7 @@ VAGUE = {"dizaines": 10, "centaines": 100, "milliers": 1000, "millions": 1e6, "m
          "hundreds": 100, "thousands": 1000, "billions": 1e9}
 VAGUE_RE = re.compile(rf"(?i)(?<!\w)(?:(?:des|de|les|plusieurs|quelques|several){SP}+|d{AP})?(?P<w>"
                       rf"{'|'.join(VAGUE)}){SP}*(?:de{SP}+|d{AP}|of{SP}+)")
+VAGUE_SCALE_RE = re.compile(rf"(?i)(millions|billions|milliards|thousands){SP}+(?:of|de|d{AP}){SP}*")
 FRACTIONS = {"moitié": 50.0, "half": 50.0, "tiers": 100 / 3, "quart": 25.0, "quarts": 75.0}
 FRACTION_RE = re.compile(rf"(?i)(?<!\w)(?:la|une|à|the|one|un|le|les{SP}+deux|les{SP}+trois|trois|deux)"
                          rf"{SP}+(?P<w>moitié|half|tiers|quarts?)(?=(?:{SP}+(?:de|du|des|of)|{SP}*d{AP}))")
@@ -332,6 +407,66 @@ SUR_RE = re.compile(rf"(?i)(?<![\w-])(?P<a>\d+|{NUMWORD_RE}|un|une|one){SP}+(?:f
 AGE_COMPOUND_RE = re.compile(rf"(?i)(?<![\w-])(?P<n>\d+|{NUMWORD_RE}|one)[- \u00a0](?:years?|months?)[- \u00a0]olds?(?!\w)")
 APPOSITION_AGE_BEFORE = re.compile(r"[A-ZÀ-Ö][\w'’-]+,[ \u00a0]*$")
 APPOSITION_AGE_AFTER = re.compile(rf"^(?:,|\)|{SP}+(?:and|et|ans|years)\b)")
+
+
+# "one"/"un"/"une" count only before a unit of time or measure, a count of charges or persons, "seul(e)"
+ONE_RE = re.compile(
+    rf"(?<![\w'’-])(?P<one>[Oo]ne|ONE)(?={SP}+(?:(?:felony|misdemeanor|additional|pending|more|single|count){SP}+)*"
+    rf"(?:counts?|charges?|victims?|bullets?|murders?|defendants?|years?|months?|weeks?|days?|hours?|decades?|"
+    rf"kilograms?|kilos?|pounds?|grams?|ounces?|gallons?|dollars?|has{SP}+been|was{SP}+(?:arrested|charged|convicted|"
+    rf"killed|shot))\b)"
+    rf"|(?<![\w-])(?P<pre>(?:d|qu|jusqu){AP}|(?:pendant|durant|depuis|encore|bientôt|plus{SP}+d|moins{SP}+d|"
+    rf"environ|presque|dans|après|avant|de|à|pour){SP}+)?(?P<un>un|une)(?={SP}+(?:an|ans|mois|semaines?|heures?|"
+    rf"minutes?|mètres?|centimètres?|kilos?|kilogrammes?|grammes?|litres?|tonnes?|seule?s?)\b)",
+)
+
+
+def _line_of(text: str, start: int, end: int) -> tuple[int, int]:
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", end)
+    return ls, len(text) if le < 0 else le
+
+
+_TITLE_WORD = re.compile(r"[^\W\d_][\w'’-]{3,}")
+
+
+def _in_title_line(text: str, start: int, end: int) -> bool:
+    """The number sits in a Title Case or upper-case headline line ("Eleven Defendants Charged With ...")."""
+    ls, le = _line_of(text, start, end)
+    words = _TITLE_WORD.findall(text[ls:start] + " " + text[end:le])
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+
+
+def _furniture(text: str, start: int, end: int) -> bool:
+    """Page furniture around a number: alone on its line (breadcrumbs, image sizes "1080\n1920"), a list
+    marker at a line start ("1." "2)"), a captcha ("3 + 6 ="), a ZIP code after a state, a read time."""
+    ls, le = _line_of(text, start, end)
+    line = text[ls:le]
+    if not re.search(r"[^\W\d_]", line) and not re.match(r"\n[ \u00a0]*[a-zà-ÿ%$€]", text[le:le + 4]):
+        return True
+    if not text[ls:start].strip() and re.match(r"[.)][ \u00a0]", text[end:end + 2]):
+        return True
+    if re.match(r"[ \u00a0]*[+x×*][ \u00a0]*\d+[ \u00a0]*=", text[end:end + 12]) or re.search(
+            r"\d[ \u00a0]*[+×][ \u00a0]*$", text[max(0, start - 6):start]):
+        return True
+    return False
+
+
+def _is_year(text: str, s: int, num: str, value: float, value_max, scale, kind: str, obj: str, hedge: str,
+             num2) -> bool:
+    """A four-digit number from 1900 to 2100 is a year unless the context says it counts: a hedge ("près de
+    2000 interpellations"), a unit, or a lower-case plural object not announced by a year cue ("en", "in")."""
+    if not re.fullmatch(r"\d{4}", num) or not 1900 <= value <= 2100 or scale or kind in ("unit",):
+        return False
+    if num2 and value_max is None and re.fullmatch(r"\d{4}", num2):
+        return True  # "entre 2013 et 2019", "2013 and 2019"
+    if value_max is not None and value_max <= 2100 and re.fullmatch(r"\d{4}", num2 or ""):
+        return True
+    first = obj.split()[0] if obj else ""
+    counted = first[:1].islower() and re.search(r"(?:s|x)$", first) is not None
+    if hedge and counted:
+        return False  # "près de 2000 interpellations"
+    return bool(YEAR_CUES.search(text[max(0, s - 15):s])) or not counted
 
 
 def _value_of(word: str) -> float | None:
@@ -391,24 +526,31 @@ def _claims_in(text: str, index: SentenceIndex) -> list[dict]:
         obj, end = _object_after(text, of.end()) if of else ("", m.end())
         add(m.start(), max(end, m.end()), FRACTIONS[m.group("w").lower()], None, "percent", obj, "", "share")
 
-    for m in NUMBER_RE.finditer(text):
+    pos = 0
+    while True:
+        m = NUMBER_RE.search(text, pos)
+        if not m:
+            break
+        pos = m.end()
         s, e = m.start(), m.end()
         num = m.group("num")
         if _overlaps(m.start("num"), m.end("num"), excluded + taken):
             continue
-        is_word = not num[0].isdigit()
-        ns = m.start("num")
+        is_word = not num[0].isdigit() and num[0] not in VULGAR
+        ns, ne = m.start("num"), m.end("num")
         if not is_word and (ID_BEFORE.search(text, max(0, ns - 25), ns) or (
-                num in ("911", "112") and (EMERGENCY_AFTER.match(text[m.end("num"):m.end("num") + 20])
+                num in ("911", "112") and (EMERGENCY_AFTER.match(text[ne:ne + 20])
                                            or EMERGENCY_BEFORE.search(text, max(0, ns - 12), ns)))):
             continue
+        if not is_word and _furniture(text, ns, ne):
+            continue
         if is_word:
-            if num[0].isupper():
-                after = re.match(rf"{SP}+([A-ZÀ-Ö])", text[m.end("num"):m.end("num") + 3])
-                at_start = index.spans and any(ss == m.start("num") for ss, _ in index.spans)
+            if num[0].isupper() and not _in_title_line(text, ns, ne):
+                after = re.match(rf"{SP}+([A-ZÀ-Ö])", text[ne:ne + 3])
+                at_start = index.spans and any(ss == ns for ss, _ in index.spans)
                 if after and not at_start:
                     continue  # "Four Horsemen": a name
-                if after and at_start and re.match(rf"{SP}+[A-ZÀ-Ö]\w*{SP}+[A-ZÀ-Ö]", text[m.end("num"):m.end("num") + 40]):
+                if after and at_start and re.match(rf"{SP}+[A-ZÀ-Ö]\w*{SP}+[A-ZÀ-Ö]", text[ne:ne + 40]):
                     continue
             if num.lower() in ("cent", "cents") and re.search(rf"(?i)pour{SP}*$", text[max(0, s - 6):s]):
                 continue
@@ -431,13 +573,8 @@ def _claims_in(text: str, index: SentenceIndex) -> list[dict]:
                     value *= SCALES[m.group("scale2").lower()]
             if ok and v2 is not None and v2 > value:
                 value_max = v2
-            else:
-                e = m.end("scale") if scale else m.end("num")
-        # versions ("Blue Lotus 2.0", "deal 2.0"): a point-decimal number right after a content word
-        if not is_word and re.fullmatch(r"\d+\.\d+", num):
-            prev = re.search(r"([\w'’]+)\W{0,2}$", text[max(0, s - 30):s])
-            if prev and prev.group(1).lower() not in _FUNCTION_BEFORE:
-                continue
+            else:  # "ages 14 and 15": two claims; the second is read on the next turn
+                e = pos = m.end("scale") if scale else ne
         if m.group("cur") or m.group("cur2"):
             cur = (m.group("cur") or m.group("cur2")).strip()
             unit = "EUR" if "€" in cur else "USD"
@@ -446,22 +583,38 @@ def _claims_in(text: str, index: SentenceIndex) -> list[dict]:
         else:
             unit, obj, e2, kind = _unit_after(text, e)
             e = max(e, e2)
-        # years: "en 2020", "2023," with no unit
-        if (not is_word and value_max is None and re.fullmatch(r"\d{4}", num) and 1900 <= value <= 2100
-                and not scale and (kind in ("none",) or YEAR_CUES.search(text[max(0, s - 15):s]))
-                and kind not in ("unit",)):
+        # versions ("Blue Lotus 2.0", "deal 2.0"): a point-decimal number right after a content word, counting
+        # nothing ("4.7 million people", "20.5 pounds" are figures)
+        if not is_word and re.fullmatch(r"\d+\.\d+", num) and not scale and kind in ("none", "object"):
+            prev = re.search(r"([\w'’]+)\W{0,2}$", text[max(0, s - 30):s])
+            if prev and prev.group(1).lower() not in _FUNCTION_BEFORE and not (obj and obj[:1].islower()):
+                continue
+        hedge, hs = hedge_before(s)
+        if not is_word and _is_year(text, s, num, value, value_max, scale, kind, obj, hedge, m.group("num2")):
             continue
         if is_word and kind == "none":
             continue  # a number word must count something
-        hedge, hs = hedge_before(s)
         if num.lower() in ("mille",) and kind == "none":
             continue
+        if (not is_word and (kind == "none" or obj[:1].isupper()) and not hedge and value_max is None
+                and re.search(r"(?<![.!?:;,])[ \u00a0][A-Z][\w'’-]*[ \u00a0]$", text[max(0, s - 30):s])):
+            continue  # "Top 10 Most Wanted", "Process 101", "Prizm 2": a number in a name
         sent = index.sentence(index.locate(s))
-        category = categorize(unit, obj, sent, text[:hs], kind)
+        category = categorize(unit, obj, sent, text[:hs], kind, text[e:e + 60])
         if (kind == "none" and not is_word and value < 120 and APPOSITION_AGE_BEFORE.search(text, max(0, s - 40), s)
                 and APPOSITION_AGE_AFTER.match(text[e:e + 8])):
             unit, category = "years", "age"  # "Yitzchok Sklar, 33, and ...": an age in apposition
         add(hs, e, float(value), value_max, unit, obj, hedge, category)
+
+    # "one count of", "un an": "one"/"un"/"une" where it clearly counts
+    for m in (ONE_RE.finditer(text) if re.search(r"(?i)\b(?:one|une?)\b", text) else ()):
+        if _overlaps(m.start(), m.end(), excluded + taken):
+            continue
+        g = "one" if m.group("one") else "un"
+        unit, obj, end, kind = _unit_after(text, m.end(g))
+        sent = index.sentence(index.locate(m.start()))
+        add(m.start(g), max(end, m.end()), 1.0, None, unit, obj, "",
+            categorize(unit, obj, sent, text[:m.start()], kind, text[end:end + 60]))
 
     for m in (VAGUE_RE.finditer(text) if re.search("aines|milli|hundreds|thousands|dozens|billions", low) else ()):
         if _overlaps(m.start(), m.end(), excluded + taken):
@@ -470,8 +623,13 @@ def _claims_in(text: str, index: SentenceIndex) -> list[dict]:
             continue
         unit, obj, end, _ = _unit_after(text, m.end())
         sent = index.sentence(index.locate(m.start()))
-        add(m.start(), max(end, m.end()), float(VAGUE[m.group("w").lower()]), None, unit, obj, "vague",
-            categorize(unit, obj, sent, text[:m.start()]))
+        value = float(VAGUE[m.group("w").lower()])
+        more = VAGUE_SCALE_RE.match(text, m.end())  # "hundreds of millions of dollars"
+        if more:
+            value *= SCALES[more.group(1).lower()]
+            unit, obj, end, _ = _unit_after(text, more.end())
+        add(m.start(), max(end, m.end()), value, None, unit, obj, "vague",
+            categorize(unit, obj, sent, text[:m.start()], "", text[end:end + 60]))
     return sorted(claims, key=lambda c: (c["start"], c["end"]))
 
 
