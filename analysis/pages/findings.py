@@ -129,27 +129,32 @@ def frame_findings(analysis) -> list[Finding]:
 
 
 def actor_findings(analysis, categories=("platform", "drug", "agency", "operation")) -> list[Finding]:
+    """Per category: what each side names most, and what only one side names (by label, in the report's
+    language)."""
+    from analysis.pages.summaries import name_column
+
     ent = analysis.entities
     if ent is None:
         return []
+    name = name_column(ent)
     a, b = analysis.group_a, analysis.group_b
     out = []
     for cat in categories:
         sub = ent[ent["category"] == cat]
         parts = []
         for g in (a, b):
-            counts = (sub[sub["group"] == g].groupby("canonical").agg(n=("doc_id", "size"), docs=("doc_id", "nunique"))
-                      .reset_index().sort_values(["n", "canonical"], ascending=[False, True], kind="mergesort"))
+            counts = (sub[sub["group"] == g].groupby(name).agg(n=("doc_id", "size"), docs=("doc_id", "nunique"))
+                      .reset_index().sort_values(["n", name], ascending=[False, True], kind="mergesort"))
             if counts.empty:
                 parts.append(f"{g} names none")
             else:
                 r = counts.iloc[0]
-                parts.append(f"{g} names {_quote(r['canonical'])} most ({_n(r['n'])} mention(s) in {_n(r['docs'])} "
+                parts.append(f"{g} names {_quote(r[name])} most ({_n(r['n'])} mention(s) in {_n(r['docs'])} "
                              f"document(s))")
         if sub.empty:
             continue
-        only_a = sorted(set(sub.loc[sub["group"] == a, "canonical"]) - set(sub.loc[sub["group"] == b, "canonical"]))
-        only_b = sorted(set(sub.loc[sub["group"] == b, "canonical"]) - set(sub.loc[sub["group"] == a, "canonical"]))
+        only_a = sorted(set(sub.loc[sub["group"] == a, name]) - set(sub.loc[sub["group"] == b, name]))
+        only_b = sorted(set(sub.loc[sub["group"] == b, name]) - set(sub.loc[sub["group"] == a, name]))
         text = f"Category {cat}: " + "; ".join(parts)
         if only_a or only_b:
             text += (f". Named by one side only: {a}: {', '.join(only_a[:5]) or 'none'}; "

@@ -53,18 +53,24 @@ def count_by_group(table: pd.DataFrame, column: str, missing: str = "unknown") -
             .sort_values([column, "group"], kind="mergesort").reset_index(drop=True))
 
 
+def name_column(entities: pd.DataFrame) -> str:
+    """The column that names an entity on a page: ``label`` (in the report's language) when the table has it."""
+    return "label" if "label" in entities.columns else "canonical"
+
+
 def mentions_by_name(entities: pd.DataFrame, category: str) -> pd.DataFrame:
-    """For one category of actors: one row per canonical name, its mentions and documents in each group,
-    most mentioned first."""
+    """For one category of actors: one row per entity (by its label in the report's language), its mentions and
+    documents in each group, most mentioned first."""
+    name = name_column(entities)
     sub = entities[entities["category"] == category]
-    table = (sub.groupby(["canonical", "group"]).agg(mentions=("doc_id", "size"), documents=("doc_id", "nunique"))
-             .reset_index().pivot_table(index="canonical", columns="group", values=["mentions", "documents"],
+    table = (sub.groupby([name, "group"]).agg(mentions=("doc_id", "size"), documents=("doc_id", "nunique"))
+             .reset_index().pivot_table(index=name, columns="group", values=["mentions", "documents"],
                                         fill_value=0))
     table.columns = [f"{v} ({g})" for v, g in table.columns]
     table = table.reset_index()
     mention_cols = [c for c in table.columns if c.startswith("mentions")]
     return (table.assign(_t=table[mention_cols].sum(axis=1))
-            .sort_values(["_t", "canonical"], ascending=[False, True], kind="mergesort")
+            .sort_values(["_t", name], ascending=[False, True], kind="mergesort")
             .drop(columns="_t").reset_index(drop=True))
 
 

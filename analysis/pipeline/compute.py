@@ -239,6 +239,10 @@ def compute(p: dict, key: str = "", docs: pd.DataFrame | None = None, checked: b
     for name in ("entities", "claims", "quotes", "frames", "frame_sentences"):
         setattr(result, name, getattr(merged, name))
     result.frame_evidence_counts = merged.evidence_total
+    from analysis.narratives.entities import relabel, resolve_labels
+
+    result.entities = relabel(merged.entities, resolve_labels(p["labels"], documents["language"]),
+                              gazetteer=p["gazetteer"] or None)
     with _step(steps, "counts"):
         _text_tables(result, merged.counts, p)
     with _step(steps, "frame_comparison"):

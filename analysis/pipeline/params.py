@@ -55,6 +55,8 @@ SPECS: dict[str, Spec] = {
         Spec("seed", int, 0, "random seed of the bootstrap", "an integer >= 0"),
         Spec("output_dir", str, "", "folder of the report (tables are written there); empty when exploring",
              "a folder path or empty"),
+        Spec("labels", str, "auto", "language of entity labels in the tables and pages: 'auto' (the corpus's "
+             "majority language), 'en' or 'fr'", "auto, en, fr"),
         Spec("evidence_cap", int, 200, "evidence sentences kept per frame, group and language "
              "(tables/frame_sentences.csv); the counts behind the frame shares are never capped",
              "an integer from 1 to 1000000"),
@@ -116,6 +118,8 @@ def check_values(params: dict[str, Any]) -> dict[str, Any]:
                              SPECS["evidence_cap"].allowed)
     if params["seed"] < 0:
         raise ParameterError("seed", f"must be >= 0, got {params['seed']}", SPECS["seed"].allowed)
+    if params["labels"] not in LANGUAGES:
+        raise ParameterError("labels", f"unknown value {params['labels']!r}", SPECS["labels"].allowed)
     if params["language"] not in LANGUAGES:
         raise ParameterError("language", f"unknown language {params['language']!r}", ", ".join(LANGUAGES))
     backend = params["backend"]

@@ -21,7 +21,7 @@ WRITTEN = (
     ("keyness_bigrams", "keyness_bigrams", None),
     ("collocations", "collocations", None),
     ("concordance", "concordance", None),
-    ("entities", "entities", ["doc_id", "start", "end", "category", "canonical"]),
+    ("entities", "entities", ["doc_id", "start", "end", "category", "entity_id", "canonical"]),
     ("claims", "claims", ["doc_id", "start", "end"]),
     ("quotes", "quotes", ["doc_id", "start", "end"]),
     ("frames", "frames", ["doc_id", "frame"]),
