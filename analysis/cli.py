@@ -124,8 +124,7 @@ def cmd_sample(args) -> int:
 
     raw = _sample_params(args.param)
     if "codes" in raw:
-        coded = V.read_codes(raw["codes"], raw.get("key"))
-        coded = V.relabel(coded, raw.get("lexicon") or None)
+        coded = V.relabel(V.read_codes(raw["codes"], raw.get("key")), raw.get("lexicon") or None)
         scores = V.precision_recall(coded)
         tables = [("scores", scores)]
         if "code_2" in coded.columns:

@@ -263,6 +263,12 @@ def relabel(coded: pd.DataFrame, lexicon=None) -> pd.DataFrame:
     return coded.assign(kit_label=kit)
 
 
+def score_codes(codes: str | Path, key: str | Path | None = None, lexicon=None, coder: str = "code") -> pd.DataFrame:
+    """Precision and recall per frame and language of a coded sample, with the kit's labels recomputed by the
+    frame lexicon in force (:func:`read_codes`, :func:`relabel`, :func:`precision_recall`)."""
+    return precision_recall(relabel(read_codes(codes, key), lexicon), coder)
+
+
 def wilson(hits: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
     """Wilson score interval of a proportion hits/n (NaN, NaN when n = 0)."""
     if n == 0:
