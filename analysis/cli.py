@@ -25,7 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     rp = sub.add_parser("report", help="render the report pages of a corpus",
                         description="Run the notebooks through papermill and export self-contained HTML. "
                                     f"Parameters (-p NAME VALUE): {names}.")
-    rp.add_argument("--corpus", help="corpus folder (manifest.csv + texts) or .csv/.jsonl/.parquet file "
+    rp.add_argument("--corpus", help="corpus folder (manifest.csv + texts), .csv/.jsonl/.parquet file or .yaml corpus spec "
                                      "(default: seeds)")
     rp.add_argument("--out", help="output folder (default: reports/seeds, or reports/NAME for a corpus NAME)")
     rp.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
@@ -58,8 +58,8 @@ SAMPLE_PARAMS = {"k": "sentences per frame, side and language labelled by the ki
                  "groups": "comma-separated groups to sample (default: all)",
                  "exclude": "comma-separated CSV files with a doc_id column: documents left out of the sample "
                  "(e.g. held-out annotation documents)",
-                 "codes": "a coded sample CSV to score", "key": "its key file (default: CODED.key.csv beside the "
-                 "sample it came from)"}
+                 "codes": "a coded sample CSV to score",
+                 "key": "the key file written with the sample (default: CODED.key.csv beside the coded file)"}
 
 
 def _default_corpus() -> str:

@@ -132,7 +132,7 @@ read the sentence (only the sentence: not the document around it) and fill the c
 
 A second coder fills a column `code_2` (add it to a copy of the file, code without looking at `code`).
 Do not edit any other column, do not add or remove rows. Then give the file back:
-`python -m analysis sample --codes CODED.csv --key {key} --out SCORES.csv`.
+`python -m analysis sample -p codes CODED.csv -p key {key} --out SCORES.csv`.
 
 ## The frames
 
