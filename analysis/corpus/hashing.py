@@ -15,8 +15,9 @@ def document_hashes(path: str | os.PathLike) -> tuple[str, dict[str, str]]:
 
     For a folder, a document's hash is that of its file's bytes (``sha256sum`` gives the same) and the corpus
     hash covers the manifest's bytes then each document hash in manifest order. For a single file, the corpus
-    hash is the file's and a document's hash is that of its text encoded as UTF-8. A corpus that does not load
-    raises CorpusError listing every problem (as :func:`validate_corpus`), never a bare OSError.
+    hash is the file's and a document's hash is that of its text encoded as UTF-8. For a corpus spec (YAML), the
+    corpus hash covers the spec's bytes then each source's corpus hash, and a document's hash is that of its
+    text. A corpus that does not load raises CorpusError listing every problem (as :func:`validate_corpus`), never a bare OSError.
     """
     fmt = detect_format(path)
     try:
@@ -43,6 +44,15 @@ def _document_hashes(fmt: CorpusFormat) -> tuple[str, dict[str, str]]:
             digest = file_sha256(target)
             docs[_meta(str(row.get("doc_id", "")))] = digest
             corpus.update(digest.encode())
+        return corpus.hexdigest(), docs
+    if fmt.kind == "spec":
+        from analysis.corpus.spec import read_spec
+
+        corpus = hashlib.sha256(fmt.path.read_bytes())
+        for src in read_spec(fmt.path):
+            corpus.update(document_hashes(src.path)[0].encode())
+        for rec in iter_documents(fmt.path):
+            docs[rec["doc_id"]] = hashlib.sha256(rec["text"].encode("utf-8")).hexdigest()
         return corpus.hexdigest(), docs
     for rec in iter_documents(fmt.path):
         docs[rec["doc_id"]] = hashlib.sha256(rec["text"].encode("utf-8")).hexdigest()

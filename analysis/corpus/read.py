@@ -45,7 +45,7 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 @dataclass(frozen=True)
 class CorpusFormat:
-    kind: str  # "folder", "csv", "jsonl", "parquet"
+    kind: str  # "folder", "csv", "jsonl", "parquet", "spec" (a YAML corpus spec, analysis.corpus.spec)
     path: Path
 
 
@@ -61,10 +61,10 @@ def detect_format(path: str | os.PathLike) -> CorpusFormat:
         return CorpusFormat("folder", p)
     suffix = "".join(s.lower() for s in p.suffixes[-1:])
     kinds = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".parquet": "parquet",
-             ".pq": "parquet"}
+             ".pq": "parquet", ".yaml": "spec", ".yml": "spec"}
     if suffix not in kinds:
         raise CorpusError(Problem(str(p), None, "unknown corpus format: give a folder with a manifest.csv, "
-                                  "or a .csv, .jsonl or .parquet file"))
+                                  "or a .csv, .jsonl or .parquet file, or a .yaml corpus spec"))
     return CorpusFormat(kinds[suffix], p)
 
 
@@ -343,6 +343,10 @@ def load_corpus(path: str | os.PathLike, *, encoding: str | None = None, group_c
     values allowed in ``group_col``. Columns are kept as strings; ``date`` stays as written (ISO, possibly
     partial: 2023, 2023-05, 2023-05-14).
     """
+    if detect_format(path).kind == "spec":
+        from analysis.corpus.spec import load_spec_corpus
+
+        return load_spec_corpus(path, encoding=encoding, group_col=group_col, groups=groups)
     records, problems = _collect(path, encoding=encoding, group_col=group_col, groups=groups,
                                  text_col=text_col, id_col=id_col)
     if problems:
@@ -388,6 +392,9 @@ def validate_corpus(path: str | os.PathLike, *, encoding: str | None = None, gro
                     groups: set[str] | None = None, text_col: str = "text", id_col: str = "doc_id") -> list[Problem]:
     """Every problem of a corpus, without raising: an empty list means the corpus loads."""
     try:
+        if detect_format(path).kind == "spec":
+            load_corpus(path, encoding=encoding, group_col=group_col, groups=groups)
+            return []
         _, problems = _collect(path, encoding=encoding, group_col=group_col, groups=groups,
                                text_col=text_col, id_col=id_col)
     except CorpusError as err:
@@ -411,6 +418,11 @@ def iter_documents(path: str | os.PathLike, *, text_col: str = "text", id_col: s
         return {k: rec.get(k, "") for k in ("doc_id", *columns, "text")}
 
     file = str(fmt.path)
+    if fmt.kind == "spec":
+        from analysis.corpus.spec import iter_spec_documents
+
+        yield from (keep(rec) for rec in iter_spec_documents(fmt.path, encoding=encoding))
+        return
 
     def finish(obj: dict, line: int) -> dict:
         # same checks and cell conversion as load_corpus, one document at a time
