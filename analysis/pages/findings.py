@@ -70,10 +70,34 @@ def corpus_findings(analysis) -> list[Finding]:
     return out
 
 
+def cross_language_findings(analysis, top: int = 3) -> list[Finding]:
+    """When the sides are written in different languages: why word keyness across them is no finding, and each
+    side's key words against a reference in its own language instead."""
+    lc = getattr(analysis, "language_comparison", None) or {}
+    if lc.get("comparable", True):
+        return []
+    out = [Finding("vocabulary", f"Word and bigram keyness across the sides is not a finding here: {lc['reason']} "
+                   "(tables/language_mix.csv).", "language_mix.csv", "")]
+    ref = analysis.keyness_reference
+    if ref is None or ref.empty:
+        return out
+    for (side, lang), sub in ref.groupby(["side", "language"], sort=False):
+        sub = sub[(sub["g2"] > 0) & (sub["p_adjusted"] < ALPHA)].head(top)
+        if sub.empty:
+            continue
+        terms = "; ".join(f"{_quote(r.term)} (G² = {float(r.g2):.1f})" for r in sub.itertuples(index=False))
+        out.append(Finding("vocabulary", f"Against {sub['reference'].iloc[0]} (the reference in its own language, "
+                           f"{lang}), {side} stands out by {terms} (tables/keyness_reference.csv).",
+                           "keyness_reference.csv", ""))
+    return out
+
+
 def keyness_findings(analysis, table: str = "keyness", what: str = "word", top: int = 3) -> list[Finding]:
     k = getattr(analysis, table)
     if k is None or k.empty:
         return []
+    if not (getattr(analysis, "language_comparison", None) or {}).get("comparable", True):
+        return []  # two languages: cross_language_findings says why and what is shown instead
     a, b = analysis.group_a, analysis.group_b
     pcol = "p_adjusted" if "p_adjusted" in k.columns else "p_value"
     out = []
@@ -212,7 +236,7 @@ def findings(analysis) -> pd.DataFrame:
     kept on it (``findings_table``, which the cache stores with the tables) for the index page and page 05."""
     table = getattr(analysis, "findings_table", None)
     if table is None:
-        rows = (corpus_findings(analysis) + keyness_findings(analysis)
+        rows = (corpus_findings(analysis) + cross_language_findings(analysis) + keyness_findings(analysis)
                 + keyness_findings(analysis, "keyness_bigrams", "bigram", top=2) + frame_findings(analysis)
                 + actor_findings(analysis) + claim_findings(analysis) + voice_findings(analysis))
         table = pd.DataFrame([f.__dict__ for f in rows], columns=["topic", "text", "table", "anchor"])

@@ -32,11 +32,12 @@ from analysis.pipeline.tables import write_tables  # noqa: F401  (part of this m
 
 TABLES = ("documents", "frequencies", "frequencies_bigrams", "keyness", "keyness_bigrams", "collocations",
           "concordance", "entities", "claims", "quotes", "frames", "frame_sentences", "frame_evidence_counts",
-          "frame_comparison")
+          "frame_comparison", "language_mix", "keyness_reference")
 CONCORDANCE_TERMS = 5  # key terms per side shown in concordance lines
 CONCORDANCE_LINES = 8  # lines per term
 BATCH_SIZE = 500  # documents per batch of the pass
-META_FIELDS = ("key", "group_a", "group_b", "missing", "step_seconds", "excluded_documents", "seconds")
+META_FIELDS = ("key", "group_a", "group_b", "missing", "step_seconds", "excluded_documents", "seconds",
+               "language_comparison")
 
 
 class Analysis(Mapping):
@@ -49,7 +50,8 @@ class Analysis(Mapping):
 
     def __init__(self, params: dict, key: str, group_a: str, group_b: str, tables: dict | None = None,
                  folder: Path | None = None, missing: dict | None = None, step_seconds: dict | None = None,
-                 excluded_documents: int = 0, seconds: float = 0.0, from_cache: bool = False):
+                 excluded_documents: int = 0, seconds: float = 0.0, from_cache: bool = False,
+                 language_comparison: dict | None = None):
         self.params, self.key, self.group_a, self.group_b = params, key, group_a, group_b
         self._tables: dict[str, pd.DataFrame | None] = dict(tables or {})
         self.folder = folder
@@ -58,6 +60,8 @@ class Analysis(Mapping):
         self.excluded_documents = int(excluded_documents)
         self.seconds = seconds
         self.from_cache = from_cache
+        # {"comparable": bool, "reason": str}: whether word keyness across the sides is a finding
+        self.language_comparison = dict(language_comparison or {"comparable": True, "reason": ""})
         self._stored: set[str] = set()
 
     def _table(self, name: str) -> pd.DataFrame | None:
@@ -106,7 +110,8 @@ class Analysis(Mapping):
         a = cls(params if params is not None else meta.get("params", {}), meta["key"], meta["group_a"],
                 meta["group_b"], folder=Path(folder), missing=meta.get("missing"),
                 step_seconds=meta.get("step_seconds"), excluded_documents=meta.get("excluded_documents", 0),
-                seconds=meta.get("seconds", 0.0), from_cache=True)
+                seconds=meta.get("seconds", 0.0), from_cache=True,
+                language_comparison=meta.get("language_comparison"))
         a._stored = set(meta["tables"])
         return a
 
@@ -295,35 +300,98 @@ def _frequency_table(counts: dict, docs: dict, n_docs: Counter, totals: Counter,
     return _frame("group", groups, terms, cnt, dcnt, dict(n_docs), total)
 
 
+def _sum_by(counts: dict, key) -> dict:
+    """Counters keyed by (group, language) added up by ``key`` of that pair (the group, or the language)."""
+    out: dict = {}
+    for k, c in counts.items():
+        g = key(k)
+        if g not in out:
+            out[g] = c
+        else:
+            if out[g] is c:
+                continue
+            merged = Counter(out[g])
+            merged.update(c)
+            out[g] = merged
+    return out
+
+
+def _total_by(counter: Counter, key) -> Counter:
+    out: Counter = Counter()
+    for k, n in counter.items():
+        out[key(k)] += n
+    return out
+
+
 def _text_tables(result: Analysis, counts, p: dict) -> None:
     from analysis.stats.collocations import collocations_from_counts
     from analysis.stats.keyness import keyness
     from analysis.text.tokens import token_kind
 
     a, b, missing = p["group_a"], p["group_b"], result.missing
-    freqs = _frequency_table(counts.words, counts.word_docs, counts.n_docs, counts.word_total)
-    stop_terms = set().union(*counts.stopwords_seen.values()) if counts.stopwords_seen else set()
+    group = lambda k: k[0]  # noqa: E731
+    words, word_docs = _sum_by(counts.words, group), _sum_by(counts.word_docs, group)
+    bigrams, bigram_docs = _sum_by(counts.bigrams, group), _sum_by(counts.bigram_docs, group)
+    n_docs = _total_by(counts.n_docs, group)
+    seen = {}
+    for (g, _), s in counts.stopwords_seen.items():
+        seen.setdefault(g, set()).update(s)
+    freqs = _frequency_table(words, word_docs, n_docs, _total_by(counts.word_total, group))
+    stop_terms = set().union(*seen.values()) if seen else set()
     freqs["is_stopword"] = freqs["term"].isin(stop_terms)
     freqs["kind"] = freqs["term"].map(token_kind).astype("str")
-    bigrams = _frequency_table(counts.bigrams, counts.bigram_docs, counts.n_docs, counts.bigram_total, join=True)
+    big = _frequency_table(bigrams, bigram_docs, n_docs, _total_by(counts.bigram_total, group), join=True)
     result.frequencies = freqs
-    result.frequencies_bigrams = bigrams
+    result.frequencies_bigrams = big
     result.keyness = keyness(freqs.drop(columns=["is_stopword", "kind"]), a, b, min_count=p["min_count"],
                              stopwords=stop_terms)
     try:
-        result.keyness_bigrams = keyness(bigrams, a, b, min_count=p["min_count"], stopwords=stop_terms)
+        result.keyness_bigrams = keyness(big, a, b, min_count=p["min_count"], stopwords=stop_terms)
     except ComparisonError as err:  # few bigrams reach the minimum count: say so, keep the words
         result.keyness_bigrams = None
         missing["keyness_bigrams"] = f"not available: {err}"
     parts = []
     for g in (a, b):
-        stop = counts.stopwords_seen.get(g, set())
-        words = {w: c for w, c in counts.words.get(g, {}).items() if w not in stop}
-        c = collocations_from_counts(words, counts.bigrams.get(g, {}), measure="likelihood_ratio", min_freq=2,
+        stop = seen.get(g, set())
+        kept = {w: c for w, c in words.get(g, {}).items() if w not in stop}
+        c = collocations_from_counts(kept, bigrams.get(g, {}), measure="likelihood_ratio", min_freq=2,
                                      top_n=p["top_n"])
         c.insert(0, "group", g)
         parts.append(c)
     result.collocations = pd.concat(parts, ignore_index=True)
+    _language_tables(result, counts, p)
+
+
+def _language_tables(result: Analysis, counts, p: dict) -> None:
+    """Each side's language mix and whether word keyness across the sides is a finding; when it is not (the
+    sides are written in different languages), each side's key words against a reference in its own language."""
+    from analysis.stats.languages import keyness_across_languages, language_mix, mix_of
+    from analysis.stats.reference import SIDE_COLUMNS, reference_keyness
+
+    a, b = p["group_a"], p["group_b"]
+    docs = result.documents
+    mix = language_mix(docs[["doc_id", "group", "language", "n_tokens"]], a, b)
+    result.language_mix = mix
+    comparable, reason = keyness_across_languages(mix_of(mix, a), mix_of(mix, b))
+    result.language_comparison = {"comparable": bool(comparable), "reason": reason}
+    if comparable:
+        return
+    tables = []
+    for side in (a, b):
+        for lang in sorted({lg for (g, lg) in counts.words if g == side}):
+            one = {side: counts.words[(side, lang)]}
+            freqs = _frequency_table(one, {side: counts.word_docs[(side, lang)]}, Counter({side: counts.n_docs[
+                (side, lang)]}), Counter({side: counts.word_total[(side, lang)]}))
+            others = {g: c for (g, lg), c in counts.words.items() if lg == lang and g != side}
+            rest = None
+            if others:
+                rest = _frequency_table(others, {g: counts.word_docs[(g, lang)] for g in others},
+                                        Counter({g: counts.n_docs[(g, lang)] for g in others}),
+                                        Counter({g: counts.word_total[(g, lang)] for g in others}))
+            stop = counts.stopwords_seen.get((side, lang), set())
+            out = reference_keyness(freqs, lang, rest, min_count=p["min_count"], stopwords=stop)
+            tables.append(out.assign(side=side, language=lang))
+    result.keyness_reference = pd.concat(tables, ignore_index=True)[SIDE_COLUMNS] if tables else None
 
 
 CONCORDANCE_COLUMNS = ["term", "key_for", "doc_id", "group", "sentence_id", "position", "left", "match", "right"]

@@ -47,14 +47,15 @@ class PassConfig:
 class BatchResult:
     """Partial counts and per-document rows of one batch (see the module docstring)."""
 
+    # counts are kept per (group, language): per group they are sums, per language the reference of keyness
     n_docs: Counter = field(default_factory=Counter)
     word_total: Counter = field(default_factory=Counter)
-    words: dict = field(default_factory=dict)  # group -> Counter(term -> count)
-    word_docs: dict = field(default_factory=dict)  # group -> Counter(term -> documents)
+    words: dict = field(default_factory=dict)  # (group, language) -> Counter(term -> count)
+    word_docs: dict = field(default_factory=dict)  # (group, language) -> Counter(term -> documents)
     bigram_total: Counter = field(default_factory=Counter)
-    bigrams: dict = field(default_factory=dict)  # group -> Counter((word, word) -> count)
+    bigrams: dict = field(default_factory=dict)  # (group, language) -> Counter((word, word) -> count)
     bigram_docs: dict = field(default_factory=dict)
-    stopwords_seen: dict = field(default_factory=dict)  # group -> counted tokens that are a stop word there
+    stopwords_seen: dict = field(default_factory=dict)  # (group, language) -> counted tokens that are stop words
     documents: list = field(default_factory=list)
     entities: list = field(default_factory=list)
     claims: list = field(default_factory=list)
@@ -102,7 +103,7 @@ def _stopwords(language: str, replace: str | None, extra: tuple) -> frozenset:
     return get_stopwords(language, replace=replace, extra=extra)
 
 
-def _count(res: BatchResult, g: str, sents: list[list[str]], stop) -> tuple[int, int]:
+def _count(res: BatchResult, g: tuple[str, str], sents: list[list[str]], stop) -> tuple[int, int]:
     if g not in res.words:
         for name in ("words", "word_docs", "bigrams", "bigram_docs"):
             getattr(res, name)[g] = Counter()
@@ -139,8 +140,8 @@ def run_batch(batch: list[dict], cfg: PassConfig) -> BatchResult:
         lang = language_of(rec, cfg.language)
         doc = parse_document(rec["doc_id"], g, text, lang)
         stop = _stopwords(lang, cfg.stop_replace, cfg.stop_extra)
-        res.n_docs[g] += 1
-        n_tokens, n_types = _count(res, g, sentence_tokens(text, doc.spans), stop)
+        res.n_docs[(g, lang)] += 1
+        n_tokens, n_types = _count(res, (g, lang), sentence_tokens(text, doc.spans), stop)
         meta = {k: v for k, v in rec.items() if k not in DOCUMENT_DROP}
         meta.update(n_chars=len(text), n_sentences=len(doc.spans))
         meta["language"] = lang  # in its place when the corpus has the column, else after the sentences

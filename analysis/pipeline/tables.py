@@ -28,6 +28,8 @@ WRITTEN = (
     ("frame_sentences", "frame_sentences", ["doc_id", "sentence_id", "frame", "term"]),
     ("frame_evidence_counts", "frame_evidence_counts", None),
     ("frame_comparison", "frame_comparison", None),
+    ("language_mix", "language_mix", None),
+    ("keyness_reference", "keyness_reference", None),
 )
 FRONT = {
     "claims": ("doc_id", "group", "value", "unit", "object", "hedge", "category", "text"),
