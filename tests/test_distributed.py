@@ -125,3 +125,53 @@ def test_local_processes_on_the_shared_english_sample():
     assert_frame_equal(_local(records), D.count_documents_processes(records, jobs=2, batch_size=50),
                        check_exact=True)
     assert_frame_equal(_local(records), D.counts_for_backend(records, "processes"), check_exact=True)
+
+
+def _whole_analysis(params: dict, backend: str, monkeypatch, batch_size: int):
+    from analysis.pipeline import compute as pipeline
+
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", batch_size)
+    return pipeline.analyze({**params, "backend": backend}, use_cache=False)
+
+
+def _assert_same_analysis(local, other):
+    from analysis.pipeline import compute as pipeline
+
+    for name in pipeline.TABLES:
+        a, b = local[name], other[name]
+        assert (a is None) == (b is None), name
+        if a is not None:
+            assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_exact=True, obj=name)
+    assert local.excluded_documents == other.excluded_documents
+    assert local.language_comparison == other.language_comparison
+
+
+@pytest.mark.parametrize("backend", ["processes", "dask"])
+def test_the_whole_analysis_is_identical_on_every_backend(client, backend, monkeypatch):
+    """Every table of the analysis (counts, keyness, collocations, concordance, entities, claims, quotes,
+    frames and their capped evidence), cut into batches of 2 documents, on a process pool and on a two-worker
+    Dask cluster, equals the single-process analysis."""
+    target = client.scheduler.address if backend == "dask" else backend
+    params = {"corpus": str(SEEDS), "group_b": "rest", "evidence_cap": 3}
+    local = _whole_analysis(params, "local", monkeypatch, 1000)
+    _assert_same_analysis(local, _whole_analysis(params, target, monkeypatch, 2))
+
+
+def test_the_whole_analysis_is_identical_on_a_shared_sample(client, monkeypatch, tmp_path):
+    """The same on 160 real press releases (two counties) in batches of 25 documents."""
+    import json
+
+    path = require_shared(*EN)
+    keep = ("kings_ny", "orange_ca")
+    sample = []
+    for rec in iter_documents(path):
+        if rec["group"] in keep and sum(r["group"] == rec["group"] for r in sample) < 80:
+            sample.append(rec)
+        if len(sample) >= 160:
+            break
+    corpus = tmp_path / "sample.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in sample), encoding="utf-8")
+    params = {"corpus": str(corpus), "group_a": "kings_ny", "group_b": "orange_ca", "evidence_cap": 10}
+    local = _whole_analysis(params, "local", monkeypatch, 1000)
+    _assert_same_analysis(local, _whole_analysis(params, client.scheduler.address, monkeypatch, 25))
+    _assert_same_analysis(local, _whole_analysis(params, "processes", monkeypatch, 25))
