@@ -12,10 +12,14 @@ long ones ("HOME", "Press", "###"). A sentence quoted in three releases stays: i
 whatever the source's size. Blocks are counted once per document, and exact duplicate documents are not
 counted again (a corpus replicated k times learns the same boilerplate as the corpus itself).
 
+A line of at most :data:`SHAPE_MAX_WORDS` words that holds a number also counts by its *shape* (each run of
+digits written ``#``): "Are You a Human? 3 + 2 =", "9 min read", "Wednesday, May 6, 2020" are page furniture
+that differs only by its numbers; a shape repeated in as many documents is boilerplate too.
+
 A **duplicate document** is one whose whole normalized text equals an earlier one's, or whose lines left after
 boilerplate removal are near-identical to another document's of the same source (estimated Jaccard similarity
-of their sets of normalized lines ≥ ``near_duplicate``, 0.8 by default, from a bottom-k sketch of the line
-hashes). Of each group of duplicates the first by ``doc_id`` is kept; the others are reported.
+of their sets of normalized lines, short numbered lines by their shape, ≥ ``near_duplicate``, 0.8 by default,
+from a bottom-k sketch of the line hashes). Of each group of duplicates the first by ``doc_id`` is kept; the others are reported.
 
 Memory
 ------
@@ -386,7 +390,7 @@ def learn_boilerplate(records: Iterable[Mapping], source_key: str = "group", *,
                 seen.add(b.key)
                 c.add(b.key, b.kind, text[b.start:b.end])
                 if b.kind == "line":
-                    lines.add(b.key)
+                    lines.add(b.shape or b.key)
             if b.shape and b.shape not in seen:
                 seen.add(b.shape)
                 c.add(b.shape, "shape", b.shape_text)
@@ -425,7 +429,7 @@ def learn_boilerplate(records: Iterable[Mapping], source_key: str = "group", *,
                                             frozenset(found["paragraph"]), frozenset(found["shape"]))
         if near_duplicate is not None:
             sk = sketches[source]
-            boiler = np.array(sorted(line_keys), dtype=np.uint64)
+            boiler = np.array(sorted(line_keys + found["shape"]), dtype=np.uint64)
             for i, j in _near_duplicates(sk, boiler, near_duplicate):
                 union(sk.doc_ids[i], sk.doc_ids[j])
                 for k in (i, j):
@@ -436,6 +440,12 @@ def learn_boilerplate(records: Iterable[Mapping], source_key: str = "group", *,
         root = find(doc_id)
         if root != doc_id:
             duplicates[doc_id] = root
+    missing = set(duplicates) - set(dup_chars)  # first seen, yet not first by doc_id
+    if missing:
+        for source, sk in sketches.items():
+            for doc_id, n_chars in zip(sk.doc_ids, sk.n_chars):
+                if doc_id in missing:
+                    dup_chars[doc_id], dup_sources[doc_id] = n_chars, source
     rows.sort(key=lambda r: (r[0], -r[3], r[2], r[1]))
     return Boilerplate(source_key, learned, duplicates, tuple(rows),
                        {d: dup_chars[d] for d in duplicates}, {d: dup_sources[d] for d in duplicates})
