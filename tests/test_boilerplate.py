@@ -69,6 +69,24 @@ def test_threshold_is_max_of_min_documents_and_share():
     assert model.clean("d000", "s", docs[0]["text"]).text == docs[0]["text"]
 
 
+def test_legal_disclaimers_removed_from_min_documents_on():
+    def words(i):
+        return " ".join("abcdefghij"[int(c)] * 3 for c in str(i))
+
+    disclaimer = "An indictment is merely an accusation, and the defendant is presumed innocent unless proven guilty."
+    ordinary = "The defendant is scheduled to be arraigned before the judge next week."
+    long_one = disclaimer + " " + " ".join(["The investigation lasted many months and involved agents."] * 6)
+    docs = [{"doc_id": f"d{i:03d}", "group": "s", "text": f"body {words(i)}\n" + "\n".join(
+        [disclaimer, ordinary, long_one] if i < 6 else [disclaimer.replace("the defendant", "defendants")] if i < 9
+        else [])} for i in range(400)]
+    model = learn_boilerplate(docs)
+    assert model.sources["s"].threshold == 8
+    text = model.clean("d000", "s", docs[0]["text"]).text
+    assert disclaimer not in text.split("\n") and ordinary in text and long_one in text
+    assert model.clean("d007", "s", docs[7]["text"]).text == docs[7]["text"]  # a variant of 3 documents
+    assert B.is_disclaimer("Les suspects sont présumés innocents.") and not B.is_disclaimer(ordinary)
+
+
 def test_sources_are_learned_apart_and_unknown_sources_lose_nothing():
     docs = corpus(20) + [dict(_doc(i, "b"), text=_doc(i, "b")["text"].replace("HOME", "Accueil").replace("home", "accueil"))
                          for i in range(3)]
@@ -187,8 +205,10 @@ def test_prosecutors_removed_blocks_are_frequent_and_notices_gone(prosecutors):
         threshold = model.sources[d["group"]].threshold
         for r in c.removed:
             if r.kind == "line" and B.line_shape(normalize_block(r.text)) is None:
-                # no removed line is a sentence of fewer documents than the source's threshold (>= 5)
-                assert doc_freq[(d["group"], normalize_block(r.text))] >= threshold >= 5
+                # no removed line is a sentence of fewer than 5 documents, nor, unless it is a legal
+                # disclaimer, of fewer documents than the source's threshold
+                n = doc_freq[(d["group"], normalize_block(r.text))]
+                assert n >= 5 and (n >= threshold or B.is_disclaimer(r.text))
             removed[(d["group"], r.text)] += 1
     orange = [(d, c) for d, c in zip(docs, cleaned) if d["group"] == "orange_ca"]
     sample = orange[::4]

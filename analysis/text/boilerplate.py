@@ -8,11 +8,14 @@ compared in a normalized form: white space collapsed, case-folded, digits kept (
 2026" differ). A block is **boilerplate of a source** when it occurs in at least
 ``max(min_documents, ceil(min_share × documents of that source))`` distinct documents of that source (defaults
 5 and 2 %: 129 documents of a source of 6,423, 25 of 1,235, 5 of anything up to 250). Short blocks count like
-long ones ("HOME", "Press", "###"). A sentence quoted in three releases stays: it is below ``min_documents``
+long ones ("HOME", "Press", "###"). A short legal disclaimer ("An indictment is merely an accusation and the
+defendant is presumed innocent...": the patterns of ``data/disclaimers.txt``, blocks of at most 400 characters)
+is boilerplate from ``min_documents`` documents on, whatever the source's size: offices word it in many
+variants, each too rare for the share. A sentence quoted in three releases stays: it is below ``min_documents``
 whatever the source's size. Blocks are counted once per document, and exact duplicate documents are not
 counted again (a corpus replicated k times learns the same boilerplate as the corpus itself).
 
-A line of at most :data:`SHAPE_MAX_WORDS` words that holds a number also counts by its *shape* (each run of
+A line of at most :data:`SHAPE_MAX_WORDS` words (:data:`SHAPE_MAX_CHARS` characters) that holds a number also counts by its *shape* (each run of
 digits written ``#``): "Are You a Human? 3 + 2 =", "9 min read", "Wednesday, May 6, 2020" are page furniture
 that differs only by its numbers; a shape repeated in as many documents is boilerplate too.
 
@@ -38,6 +41,8 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -45,10 +50,13 @@ import pandas as pd
 
 from analysis.errors import ParameterError
 
+DISCLAIMERS_FILE = Path(__file__).resolve().parent / "data" / "disclaimers.txt"
+
 MIN_DOCUMENTS = 5
 MIN_SHARE = 0.02
 NEAR_DUPLICATE = 0.8
 SKETCH = 64  # line digests kept per document for near-duplicate detection
+DISCLAIMER_MAX_CHARS = 400
 SOURCE_COLUMNS = ("source", "outlet", "group")  # the source key, in order of preference
 MODES = ("auto", "off")
 KINDS = ("line", "paragraph", "duplicate_document")
@@ -57,7 +65,8 @@ _BATCH = 400_000  # distinct (block) digests buffered before a merge into the so
 _BUCKET_CAP = 200  # documents sharing a sketch value beyond which the value is not used to pair them
 _PARAGRAPH_SALT = b"\x00paragraph\x00"
 _SHAPE_SALT = b"\x00shape\x00"
-SHAPE_MAX_WORDS = 4  # a line of at most this many words with a digit also counts by its shape
+SHAPE_MAX_WORDS = 4  # a line of at most this many words (and SHAPE_MAX_CHARS characters) with a digit
+SHAPE_MAX_CHARS = 80  # also counts by its shape
 _DIGITS = re.compile(r"\d+")
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -65,6 +74,19 @@ _WORD = re.compile(r"[^\W\d_]+")
 def normalize_block(text: str) -> str:
     """The form in which blocks are compared: white space collapsed, case-folded, digits kept."""
     return " ".join(text.split()).casefold()
+
+
+@lru_cache(maxsize=1)
+def disclaimer_pattern() -> re.Pattern:
+    """One pattern of the legal disclaimers of ``data/disclaimers.txt`` (one regular expression a line)."""
+    lines = (line.split("#", 1)[0].strip() for line in DISCLAIMERS_FILE.read_text(encoding="utf-8").splitlines())
+    return re.compile("|".join(f"(?:{p})" for p in lines if p), re.IGNORECASE)
+
+
+def is_disclaimer(text: str) -> bool:
+    """Whether a block is a short legal disclaimer ("An indictment is merely an accusation...")."""
+    norm = normalize_block(text).replace("’", "'")
+    return len(norm) <= DISCLAIMER_MAX_CHARS and disclaimer_pattern().search(norm) is not None
 
 
 def _digest(data: bytes) -> int:
@@ -88,7 +110,7 @@ def check_mode(value: str) -> str:
 def line_shape(norm: str) -> str | None:
     """The shape of a short normalized line that holds a number (each run of digits written ``#``), else None:
     "are you a human? 3 + 2 =" and "are you a human? 8 + 8 =" share the shape "are you a human? # + # =".""" 
-    if not any(ch.isdigit() for ch in norm) or len(_WORD.findall(norm)) > SHAPE_MAX_WORDS:
+    if len(norm) > SHAPE_MAX_CHARS or not _DIGITS.search(norm) or len(_WORD.findall(norm)) > SHAPE_MAX_WORDS:
         return None
     return _DIGITS.sub("#", norm)
 
@@ -418,10 +440,12 @@ def learn_boilerplate(records: Iterable[Mapping], source_key: str = "group", *,
     for source in sorted(counts):
         c = counts[source]
         threshold = _threshold(c.n_documents, min_documents, min_share)
-        keys, n_docs = c.frequent(threshold)
+        keys, n_docs = c.frequent(min_documents)
         found: dict[str, list[int]] = {"line": [], "paragraph": [], "shape": []}
         for key, nd in zip(keys.tolist(), n_docs.tolist()):
             kind, text = c.texts[key]
+            if nd < threshold and (kind == "shape" or not is_disclaimer(text)):
+                continue
             found[kind].append(key)
             rows.append((source, text, "line" if kind == "shape" else kind, int(nd), int(nd) * len(text)))
         line_keys = found["line"]

@@ -37,7 +37,7 @@ CJK_WEIGHT = 3
 MIN_STOPWORD_SHARE = 0.2
 MIN_PROBABILITY = 0.9
 _WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-_LETTER = re.compile(r"[^\W\d_]")
+_NON_ASCII_LETTER = re.compile(r"[^\x00-\x7f\W\d_]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
@@ -87,20 +87,31 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _weight(paragraph: str, words: list[str]) -> tuple[int, bool]:
+    """Letters of a paragraph (a CJK, kana or Hangul character counting CJK_WEIGHT) and whether one of them
+    is not ASCII."""
+    letters = sum(map(len, words))
+    if paragraph.isascii() or not _NON_ASCII_LETTER.search(paragraph):
+        return letters, False
+    return letters + (CJK_WEIGHT - 1) * len(_CJK.findall(paragraph)), True
+
+
 def letter_weight(paragraph: str) -> int:
     """Letters of a paragraph, a CJK, kana or Hangul character counting CJK_WEIGHT."""
-    letters = len(_LETTER.findall(paragraph))
-    return letters if paragraph.isascii() else letters + (CJK_WEIGHT - 1) * len(_CJK.findall(paragraph))
+    return _weight(paragraph, _WORDS.findall(paragraph))[0]
 
 
 def _judged(paragraph: str, stopwords: frozenset[str], min_letters: int) -> bool:
     """Whether a paragraph goes to the model: long enough, and with a non-ASCII letter or few stop words."""
-    if len(paragraph) * CJK_WEIGHT < min_letters or letter_weight(paragraph) < min_letters:
+    if len(paragraph) * CJK_WEIGHT < min_letters:
         return False
-    if not stopwords or (not paragraph.isascii() and any(ord(ch) > 127 and ch.isalpha() for ch in paragraph)):
+    words = _WORDS.findall(paragraph)
+    letters, non_ascii = _weight(paragraph, words)
+    if letters < min_letters:
+        return False
+    if non_ascii or not stopwords:
         return True
-    words = _WORDS.findall(paragraph.lower())
-    return sum(1 for w in words if w in stopwords) < MIN_STOPWORD_SHARE * len(words)
+    return sum(1 for w in words if w.lower() in stopwords) < MIN_STOPWORD_SHARE * len(words)
 
 
 def paragraph_languages(text: str, language: str, *, min_letters: int = MIN_LETTERS,
