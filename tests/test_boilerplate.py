@@ -235,3 +235,25 @@ def test_prosecutors_cleaning_leaves_the_releases(prosecutors):
     assert 0.1 < share < 0.6  # the sidebars and menus go, the releases stay
     assert all(len(c.text) > 0.2 * len(d["text"]) for d, c in zip(docs, cleaned) if d["group"] == "kings_ny")
     assert len(model.duplicates) < 0.02 * len(docs)
+
+
+def test_prepare_text_removes_boilerplate_then_foreign_paragraphs():
+    from analysis.text.cleaning import FOREIGN_COLUMNS, foreign_rows, foreign_table, prepare_text
+
+    spanish = ("La Fiscalía del Distrito del Condado anunció hoy que el acusado fue condenado a quince años de "
+               "prisión por el robo.")
+    docs = corpus(20)
+    text = docs[5]["text"].replace("\n\n", "\n" + spanish + "\n\n")
+    model = learn_boilerplate(docs)
+    prepared = prepare_text("a/05", "a", text, "en", model)
+    assert spanish not in prepared.text and QUOTE in prepared.text and "home" not in prepared.text.lower()
+    assert [s.language for s in prepared.foreign] == ["es"]
+    rows = foreign_rows("a/05", "a", prepared)
+    assert rows[0]["text"] == spanish and rows[0]["n_chars"] == len(spanish)
+    assert list(foreign_table(rows).columns) == FOREIGN_COLUMNS
+    assert not prepared.foreign_only and not prepared.emptied and prepared.duplicate_of == ""
+    off = prepare_text("a/05", "a", text, "en", None)
+    assert "HOME" in off.text and spanish not in off.text and not off.removed
+    only = prepare_text("es/1", "es", spanish + "\n" + spanish.replace("quince", "doce"), "en", model)
+    assert only.foreign_only and only.text.startswith("La Fiscalía")
+    assert prepare_text("a/05", "a", text, "en", model, foreign=False).text.count(spanish) == 1
