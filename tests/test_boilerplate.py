@@ -252,8 +252,11 @@ def test_prepare_text_removes_boilerplate_then_foreign_paragraphs():
     assert rows[0]["text"] == spanish and rows[0]["n_chars"] == len(spanish)
     assert list(foreign_table(rows).columns) == FOREIGN_COLUMNS
     assert not prepared.foreign_only and not prepared.emptied and prepared.duplicate_of == ""
+    assert 0.2 < prepared.foreign_share < 0.5
     off = prepare_text("a/05", "a", text, "en", None)
     assert "HOME" in off.text and spanish not in off.text and not off.removed
     only = prepare_text("es/1", "es", spanish + "\n" + spanish.replace("quince", "doce"), "en", model)
-    assert only.foreign_only and only.text.startswith("La Fiscalía")
+    assert only.foreign_only and only.text.startswith("La Fiscalía") and only.foreign_share == 1.0
+    mostly = prepare_text("es/2", "es", "Contacto: 214-653-3600\n" + spanish, "en", model)
+    assert mostly.text == "Contacto: 214-653-3600" and mostly.foreign_share > 0.8 and not mostly.foreign_only
     assert prepare_text("a/05", "a", text, "en", model, foreign=False).text.count(spanish) == 1

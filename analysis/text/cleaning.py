@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.text.boilerplate import Boilerplate, Removed
-from analysis.text.language import LANGUAGES, Span, foreign_spans, without_spans
+from analysis.text.language import LANGUAGES, Span, foreign_spans, letter_weight, without_spans
 
 FOREIGN_COLUMNS = ["doc_id", "group", "language", "probability", "start", "end", "n_chars", "text"]
 
@@ -23,7 +23,9 @@ class Prepared:
     after boilerplate removal, ``boilerplate_text``). ``emptied``: nothing but boilerplate, so the original text
     was kept (report it). ``foreign_only``: every paragraph is in another language (a Spanish release
     declared English): ``text`` keeps them, and the pipeline should report the document and leave it out of
-    that language's counts. ``duplicate_of``: the ``doc_id`` kept in place of this duplicate, else ``""``.
+    that language's counts. ``foreign_share``: the share of the letters of ``boilerplate_text`` in foreign
+    paragraphs (from 0.5 on, the document is mostly in another language than declared: worth reporting).
+    ``duplicate_of``: the ``doc_id`` kept in place of this duplicate, else ``""``.
     """
 
     text: str
@@ -33,6 +35,7 @@ class Prepared:
     emptied: bool = False
     foreign_only: bool = False
     duplicate_of: str = ""
+    foreign_share: float = 0.0
 
 
 def prepare_text(doc_id: str, source: str, text: str, language: str, model: Boilerplate | None = None,
@@ -48,7 +51,11 @@ def prepare_text(doc_id: str, source: str, text: str, language: str, model: Boil
     spans = tuple(foreign_spans(base, language)) if foreign and language in LANGUAGES else ()
     kept = without_spans(base, spans)
     only = bool(spans) and not kept.strip()
-    return Prepared(base if only else kept, base, tuple(removed), spans, emptied, only, dup)
+    share = 0.0
+    if spans:
+        total = letter_weight(base)
+        share = sum(letter_weight(base[s.start:s.end]) for s in spans) / total if total else 0.0
+    return Prepared(base if only else kept, base, tuple(removed), spans, emptied, only, dup, share)
 
 
 def foreign_rows(doc_id: str, group: str, prepared: Prepared) -> list[dict]:

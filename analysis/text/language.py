@@ -145,8 +145,12 @@ def without_spans(text: str, spans) -> str:
     cut = sorted((s[0], s[1]) for s in spans)
     parts, pos = [], 0
     for start, end in cut:
-        parts.append(text[pos:start])
-        pos = end + 1 if text[end:end + 1] == "\n" else end
+        if text[end:end + 1] == "\n":
+            parts.append(text[pos:start])
+            pos = end + 1
+        else:  # the last line: its line break before goes with it
+            parts.append(text[pos:start - 1 if start > pos and text[start - 1] == "\n" else start])
+            pos = end
     parts.append(text[pos:])
     return "".join(parts)
 
