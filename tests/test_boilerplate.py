@@ -117,6 +117,10 @@ def test_exact_and_near_duplicates_reported_first_doc_id_kept():
     assert not learn_boilerplate(small + copies).sources["a"].lines
     assert len(learn_boilerplate(small + copies).duplicates) == 64
     assert learn_boilerplate(docs + [near], near_duplicate=None).duplicates == {}
+    light = learn_boilerplate(small + copies).for_cleaning()
+    assert light.duplicates == {} and len(pickle.dumps(light)) < 0.5 * len(pickle.dumps(learn_boilerplate(small + copies)))
+    assert model.for_cleaning().clean("a/07b", "a", near["text"]) == Cleaned(
+        model.clean("a/07b", "a", near["text"]).text, model.clean("a/07b", "a", near["text"]).removed)
 
 
 def test_document_of_only_boilerplate_is_reported_and_keeps_its_text():
