@@ -283,8 +283,10 @@ def test_other_group_names_render_through_parameters_alone(tmp_path):
             rows.append(f"{side}_{i},{name},{side},fr,2024-0{i + 1},Article {i} du {side}")
     (root / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     out = tmp_path / "out"
+    # the three texts of a side hold the same sentences in another order: duplicates for boilerplate removal
     proc = cli("report", "--corpus", str(root), "--out", str(out), "-p", "group_col", "camp", "-p", "group_a", "nord",
-               "-p", "group_b", "sud", "-p", "min_count", "1", "--no-progress", cwd=tmp_path, cache=tmp_path / "cache")
+               "-p", "group_b", "sud", "-p", "min_count", "1", "-p", "boilerplate", "off", "--no-progress",
+               cwd=tmp_path, cache=tmp_path / "cache")
     assert proc.returncode == 0, proc.stderr[-5000:]
     for name in NAMES:
         assert (out / f"{name}.html").is_file(), name
@@ -317,7 +319,12 @@ def test_shared_press_corpus_with_its_own_groups(tmp_path):
                "fr_CH", "--no-progress", cwd=tmp_path, cache=tmp_path / "cache", timeout=1200)
     assert proc.returncode == 0, proc.stderr[-5000:]
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    dups = run["cleaning"]["duplicates"]  # duplicate articles are left out, and named
+    by_id = {json.loads(line)["doc_id"]: json.loads(line)["group"] for line in lines}
+    for d in dups:
+        groups[by_id[d]] -= 1
     assert run["comparison"]["documents"] == groups and set(groups) == {"fr_CA", "fr_CH"}
     for name in NAMES:
         assert (out / f"{name}.html").is_file(), name
-    assert len(read_csv(out / "tables" / "documents.csv")) == len(lines)
+    assert len(read_csv(out / "tables" / "documents.csv")) + len(dups) == len(lines)
+    assert (out / "tables" / "boilerplate.csv").is_file()

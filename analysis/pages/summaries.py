@@ -103,3 +103,30 @@ def content_words(frequencies: pd.DataFrame) -> pd.DataFrame:
     if "kind" in freq.columns:
         freq = freq[freq["kind"] == "word"]
     return freq.sort_values(["group", "count", "term"], ascending=[True, False, True], kind="mergesort")
+
+
+def cleaning_summary(analysis) -> str:
+    """One sentence on what cleaning the input left out (duplicates, emptied documents, characters)."""
+    c = getattr(analysis, "cleaning", None) or {}
+    if c.get("boilerplate", "off") == "off":
+        return "Boilerplate removal is off (parameter boilerplate): the texts are analysed as loaded."
+    docs = analysis.documents
+    raw = int(docs["n_chars_raw"].sum()) if "n_chars_raw" in docs.columns else 0
+    cut = int(docs["n_chars_boilerplate"].sum()) if "n_chars_boilerplate" in docs.columns else 0
+    other = int(docs["n_chars_other_language"].sum()) if "n_chars_other_language" in docs.columns else 0
+    dups, emptied = c.get("duplicates", []), c.get("emptied", [])
+    text = (f"Of {raw:,} characters of the compared documents, {cut:,} ({cut / raw:.1%}) were repeated boilerplate "
+            f"and {other:,} ({other / raw:.1%}) were in another language than their document; they are left out."
+            if raw else "")
+    text += f" {len(dups)} duplicate document(s) were left out"
+    text += (": " + ", ".join(dups[:10]) + (" ..." if len(dups) > 10 else "") + ".") if dups else "."
+    if emptied:
+        text += (f" {len(emptied)} document(s) would have been left with no text; they keep their text: "
+                 + ", ".join(emptied[:10]) + (" ..." if len(emptied) > 10 else "") + ".")
+    return text.strip()
+
+
+def boilerplate_by_source(boilerplate: pd.DataFrame) -> pd.DataFrame:
+    """Per source and kind: blocks left out and the characters they took."""
+    return (boilerplate.groupby(["source", "kind"]).agg(blocks=("text", "size"), n_chars=("n_chars", "sum"))
+            .reset_index().sort_values(["source", "kind"], kind="mergesort").reset_index(drop=True))

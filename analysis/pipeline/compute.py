@@ -18,6 +18,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -32,12 +33,12 @@ from analysis.pipeline.tables import write_tables  # noqa: F401  (part of this m
 
 TABLES = ("documents", "frequencies", "frequencies_bigrams", "keyness", "keyness_bigrams", "collocations",
           "concordance", "entities", "claims", "quotes", "frames", "frame_sentences", "frame_evidence_counts",
-          "frame_comparison", "language_mix", "keyness_reference")
+          "frame_comparison", "language_mix", "keyness_reference", "boilerplate", "foreign_paragraphs")
 CONCORDANCE_TERMS = 5  # key terms per side shown in concordance lines
 CONCORDANCE_LINES = 8  # lines per term
 BATCH_SIZE = 500  # documents per batch of the pass
 META_FIELDS = ("key", "group_a", "group_b", "missing", "step_seconds", "excluded_documents", "seconds",
-               "language_comparison")
+               "language_comparison", "cleaning")
 
 
 class Analysis(Mapping):
@@ -51,7 +52,7 @@ class Analysis(Mapping):
     def __init__(self, params: dict, key: str, group_a: str, group_b: str, tables: dict | None = None,
                  folder: Path | None = None, missing: dict | None = None, step_seconds: dict | None = None,
                  excluded_documents: int = 0, seconds: float = 0.0, from_cache: bool = False,
-                 language_comparison: dict | None = None):
+                 language_comparison: dict | None = None, cleaning: dict | None = None):
         self.params, self.key, self.group_a, self.group_b = params, key, group_a, group_b
         self._tables: dict[str, pd.DataFrame | None] = dict(tables or {})
         self.folder = folder
@@ -62,6 +63,8 @@ class Analysis(Mapping):
         self.from_cache = from_cache
         # {"comparable": bool, "reason": str}: whether word keyness across the sides is a finding
         self.language_comparison = dict(language_comparison or {"comparable": True, "reason": ""})
+        # {"boilerplate": mode, "duplicates": [doc_id], "emptied": [doc_id]}: what cleaning the input did
+        self.cleaning = dict(cleaning or {"boilerplate": "off", "duplicates": [], "emptied": []})
         self._stored: set[str] = set()
 
     def _table(self, name: str) -> pd.DataFrame | None:
@@ -111,7 +114,7 @@ class Analysis(Mapping):
                 meta["group_b"], folder=Path(folder), missing=meta.get("missing"),
                 step_seconds=meta.get("step_seconds"), excluded_documents=meta.get("excluded_documents", 0),
                 seconds=meta.get("seconds", 0.0), from_cache=True,
-                language_comparison=meta.get("language_comparison"))
+                language_comparison=meta.get("language_comparison"), cleaning=meta.get("cleaning"))
         a._stored = set(meta["tables"])
         return a
 
@@ -228,19 +231,40 @@ def compute(p: dict, key: str = "", docs: pd.DataFrame | None = None, checked: b
                        gazetteer=p["gazetteer"] or None,
                        lexicon=p["lexicon"] or None, evidence_cap=None if p["full_tables"] else p["evidence_cap"])
     n_seen = Counter()
+    model, cleaner = None, None
+    if p["boilerplate"] != "off":
+        from analysis.text.boilerplate import boilerplate_table, learn_boilerplate, source_column
 
-    def compared():
+        with _step(steps, "boilerplate"):
+            first = next(iter(_corpus_records(p, docs)), {})
+            source = source_column(first.keys()) or p["group_col"]
+            cfg = replace(cfg, source_key=source)
+            model = learn_boilerplate(_corpus_records(p, docs), source)
+            cleaner = model.for_cleaning()
+    duplicates: list[str] = []
+
+    def compared(count: bool = False):
         for rec in _corpus_records(p, docs):
-            n_seen["all"] += 1
-            yield rec
+            dup = model is not None and model.is_duplicate(rec["doc_id"])
+            if count:
+                n_seen["all"] += 1
+                if dup:
+                    duplicates.append(rec["doc_id"])
+            if not dup:
+                yield rec
 
     with _step(steps, "pass"):
-        merged = D.merge(map_batches(p["backend"], D.run_batch, _side_records(compared(), p), cfg,
+        merged = D.merge(map_batches(p["backend"], D.run_batch, _side_records(compared(True), p), cfg, cleaner,
                                      batch_size=BATCH_SIZE), cfg)
     documents = _documents_table(merged.documents)
     result = Analysis(params=dict(p), key=key, group_a=p["group_a"], group_b=p["group_b"],
-                      excluded_documents=n_seen["all"] - len(documents), step_seconds=steps)
+                      excluded_documents=n_seen["all"] - len(documents) - len(duplicates), step_seconds=steps)
+    result.cleaning = {"boilerplate": p["boilerplate"], "duplicates": duplicates,
+                       "emptied": documents.loc[documents["emptied"].astype(bool), "doc_id"].tolist()
+                       if "emptied" in documents.columns else []}
     result.documents = documents
+    result.boilerplate = boilerplate_table(model) if model is not None else None
+    result.foreign_paragraphs = merged.foreign
     for name in ("entities", "claims", "quotes", "frames", "frame_sentences"):
         setattr(result, name, getattr(merged, name))
     result.frame_evidence_counts = merged.evidence_total
@@ -256,7 +280,7 @@ def compute(p: dict, key: str = "", docs: pd.DataFrame | None = None, checked: b
         result.frame_comparison = frames.compare_frames(result.frames, p["group_a"], p["group_b"], n_boot=2000,
                                                         seed=p["seed"])
     with _step(steps, "concordance"):
-        result.concordance = concordance_lines(_side_records(_corpus_records(p, docs), p), result.keyness,
+        result.concordance = concordance_lines(_cleaned(_side_records(compared(), p), cfg, cleaner), result.keyness,
                                                p["group_a"], p["group_b"], min(CONCORDANCE_TERMS, p["top_n"]))
     from analysis.pages import findings
 
@@ -265,11 +289,23 @@ def compute(p: dict, key: str = "", docs: pd.DataFrame | None = None, checked: b
     return result
 
 
+def _cleaned(records, cfg, cleaner):
+    """The records with their text as the pass analysed it (boilerplate and other-language paragraphs out)."""
+    from analysis.text.cleaning import prepare_text
+    from analysis.text.tokens import language_of
+
+    for rec in records:
+        lang = language_of(rec, cfg.language)
+        text = prepare_text(rec["doc_id"], str(rec.get(cfg.source_key, "")), rec["text"], lang, cleaner).text
+        yield {**rec, "text": text, "language": lang}
+
+
 def _documents_table(rows: list[dict]) -> pd.DataFrame:
     """The documents table in the column order of the corpus, then what the analysis measured."""
     from analysis.corpus import date_precision
 
-    measured = ["n_chars", "n_sentences", "date_precision", "language", "n_tokens", "n_types"]
+    measured = ["n_chars", "n_sentences", "date_precision", "language", "n_tokens", "n_types", "n_chars_raw",
+                "n_chars_boilerplate", "n_chars_other_language", "emptied"]
     frame = pd.DataFrame(rows)
     if frame.empty:
         return pd.DataFrame(columns=["doc_id", "group", *measured])

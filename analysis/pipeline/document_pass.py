@@ -24,6 +24,7 @@ from analysis.narratives import claims as C
 from analysis.narratives import entities as E
 from analysis.narratives import frames as F
 from analysis.narratives import quotes as Q
+from analysis.text.cleaning import foreign_rows, foreign_table, prepare_text
 from analysis.text.parse import parse_document
 from analysis.text.stopwords import get_stopwords
 from analysis.text.tokens import COUNTED_RE, COUNTED_RE_CI, language_of, prepare
@@ -41,6 +42,7 @@ class PassConfig:
     gazetteer: str | None = None
     lexicon: str | None = None
     evidence_cap: int | None = 200  # frame sentences kept per (frame, group, language); None keeps all
+    source_key: str = "group"  # the record key naming a document's source (whose boilerplate it shares)
 
 
 @dataclass
@@ -63,6 +65,7 @@ class BatchResult:
     frames: list = field(default_factory=list)
     evidence: list = field(default_factory=list)  # frame sentences, capped by (frame, group, language)
     evidence_total: Counter = field(default_factory=Counter)  # (frame, group, language) -> sentences found
+    foreign: list = field(default_factory=list)  # paragraphs in another language than their document's
 
 
 def sentence_tokens(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
@@ -130,20 +133,25 @@ def _count(res: BatchResult, g: tuple[str, str], sents: list[list[str]], stop) -
     return len(toks), len(types)
 
 
-def run_batch(batch: list[dict], cfg: PassConfig) -> BatchResult:
-    """Parse and analyse every document of ``batch`` once (see the module docstring)."""
+def run_batch(batch: list[dict], cfg: PassConfig, cleaner=None) -> BatchResult:
+    """Clean, parse and analyse every document of ``batch`` once (see the module docstring). ``cleaner``: the
+    boilerplate model (:meth:`analysis.text.boilerplate.Boilerplate.for_cleaning`), None to keep the texts."""
     ex = _Extractors.for_config(cfg)
     res = BatchResult()
     for rec in batch:
-        text = rec["text"]
         g = str(rec.get("group", ""))
         lang = language_of(rec, cfg.language)
+        prepared = prepare_text(rec["doc_id"], str(rec.get(cfg.source_key, "")), rec["text"], lang, cleaner)
+        text = prepared.text
+        res.foreign.extend(foreign_rows(rec["doc_id"], g, prepared))
         doc = parse_document(rec["doc_id"], g, text, lang)
         stop = _stopwords(lang, cfg.stop_replace, cfg.stop_extra)
         res.n_docs[(g, lang)] += 1
         n_tokens, n_types = _count(res, (g, lang), sentence_tokens(text, doc.spans), stop)
         meta = {k: v for k, v in rec.items() if k not in DOCUMENT_DROP}
         meta.update(n_chars=len(text), n_sentences=len(doc.spans))
+        meta.update(n_chars_raw=len(rec["text"]), n_chars_boilerplate=len(rec["text"]) - len(prepared.boilerplate_text),
+                    n_chars_other_language=len(prepared.boilerplate_text) - len(text), emptied=prepared.emptied)
         meta["language"] = lang  # in its place when the corpus has the column, else after the sentences
         meta.update(n_tokens=n_tokens, n_types=n_types)
         res.documents.append(meta)
@@ -188,12 +196,13 @@ class Merged:
     frames: pd.DataFrame
     frame_sentences: pd.DataFrame
     evidence_total: pd.DataFrame
+    foreign: pd.DataFrame
 
 
 def merge(results, cfg: PassConfig) -> Merged:
     """Add up :class:`BatchResult` objects given in batch order."""
     total = BatchResult()
-    docs, ents, cls, qts, frs, ev = [], [], [], [], [], []
+    docs, ents, cls, qts, frs, ev, foreign = [], [], [], [], [], [], []
     for r in results:
         total.n_docs.update(r.n_docs)
         for name in ("word_total", "bigram_total", "evidence_total"):
@@ -216,6 +225,7 @@ def merge(results, cfg: PassConfig) -> Merged:
             qts.append(Q.quotes_frame(r.quotes))
         frs.extend(r.frames)
         ev.extend(r.evidence)
+        foreign.extend(r.foreign)
     ev = cap_evidence(ev, cfg.evidence_cap)
     order = {d["doc_id"]: i for i, d in enumerate(docs)}
     rank = {fid: k for k, (fid, _) in enumerate(_Extractors.for_config(cfg).frames)}
@@ -234,4 +244,5 @@ def merge(results, cfg: PassConfig) -> Merged:
         frames=F.shares_frame(frs),
         frame_sentences=evidence,
         evidence_total=totals,
+        foreign=foreign_table(foreign),
     )

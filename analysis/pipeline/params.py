@@ -55,6 +55,9 @@ SPECS: dict[str, Spec] = {
         Spec("seed", int, 0, "random seed of the bootstrap", "an integer >= 0"),
         Spec("output_dir", str, "", "folder of the report (tables are written there); empty when exploring",
              "a folder path or empty"),
+        Spec("boilerplate", str, "auto", "leave out lines and paragraphs repeated across many documents of a source "
+             "(navigation, footers, translation notices, legal disclaimers) and duplicate documents; 'off' analyses "
+             "the texts as they are", "auto, off"),
         Spec("labels", str, "auto", "language of entity labels in the tables and pages: 'auto' (the corpus's "
              "majority language), 'en' or 'fr'", "auto, en, fr"),
         Spec("evidence_cap", int, 200, "evidence sentences kept per frame, group and language "
@@ -118,6 +121,8 @@ def check_values(params: dict[str, Any]) -> dict[str, Any]:
                              SPECS["evidence_cap"].allowed)
     if params["seed"] < 0:
         raise ParameterError("seed", f"must be >= 0, got {params['seed']}", SPECS["seed"].allowed)
+    if params["boilerplate"] not in ("auto", "off"):
+        raise ParameterError("boilerplate", f"unknown value {params['boilerplate']!r}", SPECS["boilerplate"].allowed)
     if params["labels"] not in LANGUAGES:
         raise ParameterError("labels", f"unknown value {params['labels']!r}", SPECS["labels"].allowed)
     if params["language"] not in LANGUAGES:

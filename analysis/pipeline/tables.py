@@ -30,6 +30,8 @@ WRITTEN = (
     ("frame_comparison", "frame_comparison", None),
     ("language_mix", "language_mix", None),
     ("keyness_reference", "keyness_reference", None),
+    ("boilerplate", "boilerplate", None),
+    ("foreign_paragraphs", "foreign_paragraphs", ["doc_id", "start"]),
 )
 FRONT = {
     "claims": ("doc_id", "group", "value", "unit", "object", "hedge", "category", "text"),
