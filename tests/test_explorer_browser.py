@@ -36,20 +36,25 @@ class Watched:
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.requests: list[str] = []
+        self.visited: set[str] = set()
         self.page.on("console", lambda m: self.errors.append(f"console.{m.type}: {m.text}")
                      if m.type in ("error", "warning") else None)
         self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
         self.page.on("request", lambda r: self.requests.append(r.url))
 
+    def goto(self, path) -> None:
+        self.visited.add(path.as_uri())
+        self.page.goto(path.as_uri(), wait_until="load")
+
     def open(self, path) -> float:
         t0 = time.perf_counter()
-        self.page.goto(path.as_uri(), wait_until="load")
+        self.goto(path)
         self.page.wait_for_selector("#kx-svg circle", state="attached")
         return time.perf_counter() - t0
 
-    def check(self, path):
+    def check(self):
         assert not self.errors, self.errors
-        outside = [u for u in self.requests if u != path.as_uri() and not u.startswith("data:")]
+        outside = [u for u in self.requests if u not in self.visited and not u.startswith("data:")]
         assert not outside, f"the explorer asked for {outside[:5]}"
 
     def data(self) -> dict:
@@ -111,7 +116,7 @@ def test_search_click_switch_and_hover(browser, report):  # noqa: F811
             assert page.inner_text("#kx-count") == f"{len(rows)} terms"
             page.fill("#kx-search", term)
         page.screenshot(path=str(report.parent / "explorer.png"), full_page=True)
-        w.check(target)
+        w.check()
     finally:
         w.close()
 
@@ -145,6 +150,79 @@ def test_without_text_lines_name_only_their_documents(browser, report, tmp_path,
         assert not page.query_selector_all("#kx-detail .kx-kwic")
         width = page.evaluate("() => document.getElementById('kx-svg').getBoundingClientRect().width")
         assert width <= 390
-        w.check(target)
+        w.check()
+    finally:
+        w.close()
+
+
+# --------------------------------------------------------------------------------------------- navigation
+
+def test_every_page_shares_the_header_and_has_its_table_of_contents(browser, report):  # noqa: F811
+    from analysis.pages import PAGES
+
+    names = ["index"] + [name for name, _, _ in PAGES]
+    w = Watched(browser)
+    try:
+        for name in names:
+            target = report / f"{name}.html"
+            w.goto(target)
+            links = w.page.eval_on_selector_all(".kit-nav a", "as => as.map(a => a.getAttribute('href'))")
+            assert links == [f"{n}.html" for n in names], name
+            assert w.page.get_attribute(".kit-nav a[aria-current=page]", "href") == f"{name}.html"
+            toc = w.page.eval_on_selector_all(".kit-toc a", "as => as.map(a => a.getAttribute('href'))")
+            ids = w.page.eval_on_selector_all("[id]", "es => es.map(e => '#' + e.id)")
+            assert len(toc) >= 2 and set(toc) <= set(ids), (name, toc)
+            assert w.page.is_visible(".kit-toc") and w.page.is_visible(".kit-nav")
+            w.page.emulate_media(media="print")
+            assert not w.page.is_visible(".kit-nav"), f"{name}: the header is printed"
+            w.page.emulate_media(media="screen")
+            w.check()
+    finally:
+        w.close()
+
+
+def test_long_tables_sort_and_filter(browser, report):  # noqa: F811
+    target = report / "02_vocabulary_keyness.html"
+    w = Watched(browser)
+    try:
+        w.goto(target)
+        page = w.page
+        tables = page.query_selector_all("table.kit-table")
+        table = next(t for t in tables if len(t.query_selector_all("tbody tr")) >= 8)
+        heads = [th.inner_text().strip() for th in table.query_selector_all("thead th")]
+        col = heads.index("count")
+
+        def column(i):
+            return [r.query_selector_all("td")[i].inner_text() for r in table.query_selector_all("tbody tr")
+                    if r.is_visible()]
+
+        before = column(0)
+        table.query_selector_all("thead th")[col].click()
+        up = [float(v) for v in column(col)]
+        assert up == sorted(up)
+        table.query_selector_all("thead th")[col].click()
+        down = [float(v) for v in column(col)]
+        assert down == sorted(up, reverse=True)
+        assert sorted(column(0)) == sorted(before)  # the same rows, reordered
+        box = table.evaluate_handle("t => t.previousElementSibling.querySelector('input.kit-filter')")
+        word = before[0]
+        box.as_element().fill(word)
+        shown = column(0)
+        assert word in shown and all(word in r.inner_text() for r in table.query_selector_all("tbody tr")
+                                     if r.is_visible())
+        box.as_element().fill("")
+        assert len(column(0)) == len(before)
+        w.check()
+    finally:
+        w.close()
+
+
+@pytest.mark.parametrize("name", ["index", "02_vocabulary_keyness", "06_explorer"])
+def test_pages_fit_a_phone_width(browser, report, name):  # noqa: F811
+    w = Watched(browser, width=390)
+    try:
+        w.goto(report / f"{name}.html")
+        width = w.page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 400, f"{name} is {width} px wide at a phone's 390 px"
     finally:
         w.close()
