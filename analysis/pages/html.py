@@ -24,7 +24,7 @@ table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;paddin
 th{background:#f3f3f3}.swatch{display:inline-block;width:.9em;height:.9em;vertical-align:middle;margin-right:.3em}
 .muted{color:#666}code{background:#f5f5f5;padding:0 .2em;overflow-wrap:anywhere}
 .kit-nav{display:flex;flex-wrap:wrap;gap:.2rem 1rem;padding:.4rem 0;border-bottom:1px solid #ddd}
-.kit-nav a{text-decoration:none;color:#0b5394}.kit-nav a[aria-current]{font-weight:bold;color:#222}
+.kit-nav a{text-decoration:none;color:#0b5394}.kit-nav [aria-current]{font-weight:bold;color:#222}
 .kit-toc{border-left:3px solid #ddd;padding:.2rem .8rem;margin:.8rem 0 1.2rem;font-size:.92em}
 .kit-toc ol{margin:.2rem 0;padding-left:1.4rem}
 @media (max-width:700px){body{margin:1rem auto;padding:0 .5rem}table{display:block;overflow-x:auto;max-width:100%}}
@@ -117,11 +117,10 @@ def group_swatches(group_a: str, group_b: str) -> str:
 # --------------------------------------------------------------------------------------------- index page
 
 def nav_html(pages: Sequence[tuple[str, str, str]], current: str = "index") -> str:
-    """The header every page of a report shares: the index and each page (``current`` marked)."""
+    """The header every page of a report shares: the index and each page, ``current`` named but not linked."""
     items = [("index", "Summary")] + [(name, title) for name, title, _ in pages]
-    mark = ' aria-current="page"'
-    links = "".join(f'<a href="{esc(name)}.html"{mark if name == current else ""}>{esc(title)}</a>'
-                    for name, title in items)
+    links = "".join(f'<span aria-current="page">{esc(title)}</span>' if name == current else
+                    f'<a href="{esc(name)}.html">{esc(title)}</a>' for name, title in items)
     return f'<nav class="kit-nav" aria-label="Pages of the report">{links}</nav>'
 
 
