@@ -61,6 +61,14 @@ def test_lines_of_words_and_bigrams_in_one_pass_with_their_offsets_and_context()
     assert got[("opération", "a2")].match == "opération"  # after the elision l’, curly apostrophe and all
 
 
+def test_longer_ngrams_and_a_word_inside_them_all_get_lines():
+    text = "Les forces de l'ordre et les forces armées."
+    lines = X.explorer_lines([("d", "g", text)], ["forces de l' ordre", "forces", "ordre"], window=3)
+    got = sorted(zip(lines["term"], lines["match"]))
+    assert got == [("forces", "forces"), ("forces", "forces"), ("forces de l' ordre", "forces de l'ordre"),
+                   ("ordre", "ordre")]
+
+
 def test_lines_are_capped_per_term_and_group_in_text_order():
     lines = X.explorer_lines(TEXTS, ["fentanyl"], window=5, cap_per_term_side=1)
     assert list(zip(lines["doc_id"], lines["group"])) == [("a1", A), ("b1", B)]
@@ -99,12 +107,19 @@ def test_entity_and_frame_views_carry_the_keyness_of_their_counts():
     assert (dea.count_a, dea.count_b, dea.docs_a, dea.note) == (3, 0, 2, "agency")
     assert math.isclose(dea.g2, float(g2_4term(3, 0, 1000 - 3, 1000)))  # 1,000 tokens on each side
     assert dea.per_10k_a == 30.0
+    d = X.explorer_data(documents=documents(), group_a=A, group_b=B, entities=ent, window=4)
+    lines = d["views"]["entities"]["lines"]
+    # 4 characters of context, stripped
+    assert [l[2:] for l in lines["DEA"]] == [["The", "DEA", "sai"], ["", "DEA", "age"], ["the", "dea", ""]]
+    (side, doc, *kwic), = lines["Snapchat"]
+    assert (side, d["docs"][doc][0], kwic) == (1, "b1", ["Sur", "Snapchat", ", ri"])
     frames = pd.DataFrame({"doc_id": ["a1", "a2", "b1"], "group": [A, A, B], "frame": ["health"] * 3,
                            "n_sentences": [10, 10, 40], "n_frame_sentences": [4, 0, 2]})
     f = X.frame_keyness(frames, documents(), A, B).set_index("term").loc["health"]
     assert (f.count_a, f.count_b, f.docs_a, f.docs_b) == (4, 2, 1, 1)
     assert f.per_10k_a == 2000.0 and f.per_10k_b == 500.0  # sentences per 10,000 sentences
-    assert X.entity_keyness(ent.iloc[:0], documents(), A, B) is None and X.frame_keyness(None, documents(), A, B) is None
+    assert X.entity_keyness(ent.iloc[:0], documents(), A, B) is None
+    assert X.frame_keyness(None, documents(), A, B) is None
 
 
 def data(**kw):
