@@ -69,6 +69,22 @@ def test_longer_ngrams_and_a_word_inside_them_all_get_lines():
                    ("ordre", "ordre")]
 
 
+def test_uncapped_lines_count_what_keyness_counted_on_the_seeds(seed_docs):
+    from analysis.stats import counts
+    from analysis.stats.keyness import keyness
+
+    recs = seed_docs[["doc_id", "group", "text"]].to_dict("records")
+    k1 = keyness(counts.count_documents(recs, ngram=1), "us_federal", "fr_policing")
+    k2 = keyness(counts.count_documents(recs, ngram=2), "us_federal", "fr_policing", min_count=2)
+    lines = X.explorer_lines(recs, list(k1["term"]) + list(k2["term"]), cap_per_term_side=10_000)
+    n = lines.groupby(["term", "group"]).size()
+    for table, exact in ((k1, True), (k2, False)):  # a bigram line may also span a sentence end
+        for row in table.itertuples():
+            for g, count in (("us_federal", row.count_a), ("fr_policing", row.count_b)):
+                got = int(n.get((row.term, g), 0))
+                assert got == count if exact else got >= count, (row.term, g, got, count)
+
+
 def test_lines_are_capped_per_term_and_group_in_text_order():
     lines = X.explorer_lines(TEXTS, ["fentanyl"], window=5, cap_per_term_side=1)
     assert list(zip(lines["doc_id"], lines["group"])) == [("a1", A), ("b1", B)]

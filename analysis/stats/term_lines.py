@@ -9,6 +9,7 @@ bigrams whose lines it needs.
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
@@ -72,10 +73,12 @@ def explorer_lines(texts: Iterable, terms: Iterable[str], window: int = WINDOW,
     ``texts``: records with ``doc_id``, ``group`` and ``text`` (mappings, or (doc_id, group, text) tuples), e.g.
     ``docs[["doc_id", "group", "text"]].to_dict("records")`` or a generator over a corpus. ``terms``: words and
     n-grams as the keyness tables write them (lowercase tokens joined by one space). Each text is read once with
-    the kit's counting pattern (:data:`analysis.text.tokens.COUNTED_RE`, the tokens keyness counted): every run
-    of up to n consecutive tokens (punctuation skipped, as n-grams are counted) is looked up in the term set, so
-    one dictionary look-up per token and length replaces a regular expression per term, and a word and the
-    bigram that starts with it both get their lines.
+    the kit's counting pattern (:data:`analysis.text.tokens.COUNTED_RE`, the tokens keyness counted), and each
+    token is looked up in the set of terms still short of lines (a set look-up instead of a regular expression
+    per term); at a token that ends such an n-gram, the run of tokens before it is looked up too (punctuation
+    skipped, as n-grams are counted, so a word and the bigram that holds it both get their lines). Once a
+    term has its lines in a group it is no longer looked for there. With no cap reached, the lines of a word
+    are exactly its count in the keyness table (tested on the seeds).
 
     Columns: ``term``, ``doc_id``, ``group``, ``start``, ``end`` (character offsets of the match in the NFC text),
     ``left``, ``match``, ``right`` (``window`` characters of context, whitespace collapsed).
@@ -90,33 +93,42 @@ def explorer_lines(texts: Iterable, terms: Iterable[str], window: int = WINDOW,
     if not wanted:
         return pd.DataFrame(rows)
     longest = max(t.count(" ") + 1 for t in wanted)
-    last_words = {t.rsplit(" ", 1)[-1] for t in wanted if " " in t}  # an n-gram is looked up only at its end
+    ends = Counter(t.rsplit(" ", 1)[-1] for t in wanted if " " in t)  # an n-gram is looked up at its last word
     taken: dict[tuple[str, str], int] = {}
+    open_terms: dict[str, set[str]] = {}  # per group: the terms still short of lines, and their last words
+    open_ends: dict[str, Counter] = {}
     for item in texts:
         doc_id, group, text = _record(item)
         if not isinstance(text, str):
             raise ParameterError("texts", f"document {doc_id!r} has no text (found {type(text).__name__})")
+        if group not in open_terms:
+            open_terms[group], open_ends[group] = set(wanted), Counter(ends)
+        need, need_ends = open_terms[group], open_ends[group]
+        if not need:
+            continue
         base = unicodedata.normalize("NFC", text)
         low = base.lower().replace("\u2019", "'")
         if len(low) == len(base):
-            found = ((m.start(), m.end(), m.group()) for m in COUNTED_RE.finditer(low))
+            found = list(COUNTED_RE.finditer(low))
+            toks = [m.group() for m in found]
         else:  # a character whose lowercase is longer: match without lowering, offsets stay those of base
-            found = ((m.start(), m.end(), m.group().lower())
-                     for m in COUNTED_RE_CI.finditer(base.replace("\u2019", "'")))
-        recent: list[tuple[int, str]] = []
-        for s, e, tok in found:
-            recent.append((s, tok))
-            if len(recent) > longest:
-                del recent[0]
-            for k in range(1, len(recent) + 1 if tok in last_words else 2):
-                start, _ = recent[-k]
-                term = tok if k == 1 else " ".join(t for _, t in recent[-k:])
-                if term not in wanted:
+            found = list(COUNTED_RE_CI.finditer(base.replace("\u2019", "'")))
+            toks = [m.group().lower() for m in found]
+        for i in [i for i, t in enumerate(toks) if t in need or t in need_ends]:
+            tok = toks[i]
+            for k in range(1, min(longest, i + 1) + 1 if need_ends.get(tok, 0) > 0 else 2):
+                term = tok if k == 1 else " ".join(toks[i - k + 1:i + 1])
+                if term not in need:
                     continue
-                n = taken.get((term, group), 0)
+                n = taken.get((term, group), 0) + 1
+                taken[(term, group)] = n
                 if n >= cap_per_term_side:
-                    continue
-                taken[(term, group)] = n + 1
+                    need.discard(term)
+                    if k > 1:
+                        need_ends[tok] -= 1
+                        if need_ends[tok] <= 0:
+                            del need_ends[tok]
+                start, e = found[i - k + 1].start(), found[i].end()
                 for c, v in zip(LINE_COLUMNS, (term, doc_id, group, start, e,
                                                compact_space(base[max(0, start - window):start]),
                                                compact_space(base[start:e]), compact_space(base[e:e + window]))):
