@@ -11,4 +11,6 @@ PAGES = (
     ("04_actors_claims_voices", "Actors, claims and voices",
      "platforms, drugs, agencies and operations by side; quantitative claims; who speaks"),
     ("05_comparison", "Comparison", "the two narratives compared: findings generated from the tables"),
+    ("06_explorer", "Explorer", "every term of the two sides on one scatter: search, hover, click for its lines in "
+     "context"),
 )

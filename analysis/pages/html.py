@@ -22,7 +22,14 @@ color:#222;line-height:1.5}
 h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem}
 table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.25rem .6rem;text-align:left}
 th{background:#f3f3f3}.swatch{display:inline-block;width:.9em;height:.9em;vertical-align:middle;margin-right:.3em}
-.muted{color:#666}code{background:#f5f5f5;padding:0 .2em}
+.muted{color:#666}code{background:#f5f5f5;padding:0 .2em;overflow-wrap:anywhere}
+.kit-nav{display:flex;flex-wrap:wrap;gap:.2rem 1rem;padding:.4rem 0;border-bottom:1px solid #ddd}
+.kit-nav a{text-decoration:none;color:#0b5394}.kit-nav [aria-current]{font-weight:bold;color:#222}
+.kit-toc{border-left:3px solid #ddd;padding:.2rem .8rem;margin:.8rem 0 1.2rem;font-size:.92em}
+.kit-toc ol{margin:.2rem 0;padding-left:1.4rem}
+@media (max-width:700px){body{margin:1rem auto;padding:0 .5rem}table{display:block;overflow-x:auto;max-width:100%}}
+@media print{.kit-nav{display:none}body{max-width:none;margin:0}tr{break-inside:avoid}h2{break-after:avoid}
+a{color:inherit;text-decoration:none}}
 """
 
 
@@ -109,6 +116,20 @@ def group_swatches(group_a: str, group_b: str) -> str:
 
 # --------------------------------------------------------------------------------------------- index page
 
+def nav_html(pages: Sequence[tuple[str, str, str]], current: str = "index") -> str:
+    """The header every page of a report shares: the index and each page, ``current`` named but not linked."""
+    items = [("index", "Summary")] + [(name, title) for name, title, _ in pages]
+    links = "".join(f'<span aria-current="page">{esc(title)}</span>' if name == current else
+                    f'<a href="{esc(name)}.html">{esc(title)}</a>' for name, title in items)
+    return f'<nav class="kit-nav" aria-label="Pages of the report">{links}</nav>'
+
+
+def toc_html(sections: Sequence[tuple[str, str]]) -> str:
+    """A table of contents: (anchor, title) of each section."""
+    items = "".join(f'<li><a href="#{esc(a)}">{esc(t)}</a></li>' for a, t in sections)
+    return f'<nav class="kit-toc" aria-label="On this page"><strong>On this page</strong><ol>{items}</ol></nav>'
+
+
 def index_page(*, corpus_name: str, group_col: str, group_a: str, group_b: str, doc_counts: Mapping[str, int],
                excluded: int, pages: Sequence[tuple[str, str, str]], summary: Sequence[str],
                params: Mapping[str, object], started: str, corpus_sha256: str, missing: Mapping[str, str]) -> str:
@@ -120,10 +141,12 @@ def index_page(*, corpus_name: str, group_col: str, group_a: str, group_b: str, 
     prm = "".join(f"<tr><th>{esc(k)}</th><td><code>{esc(v)}</code></td></tr>" for k, v in params.items())
     absent = ""
     if missing:
-        absent = ("<h2>Not available in this run</h2><ul>" +
-                  "".join(f"<li>{esc(k)}: {esc(v)}</li>" for k, v in sorted(missing.items())) + "</ul>")
+        absent = ('<section id="absent"><h2>Not available in this run</h2><ul>' +
+                  "".join(f"<li>{esc(k)}: {esc(v)}</li>" for k, v in sorted(missing.items())) + "</ul></section>")
     excl = (f"<p class=\"muted\">{excluded} document(s) belong to neither group and were left out.</p>"
             if excluded else "")
+    sections = [("pages", "Pages"), ("summary", "Summary")] + ([("absent", "Not available in this run")]
+                                                              if missing else []) + [("parameters", "Parameters")]
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -133,20 +156,28 @@ def index_page(*, corpus_name: str, group_col: str, group_a: str, group_b: str, 
 <style>{CSS}</style>
 </head>
 <body>
+{nav_html(pages)}
 <h1>{esc(group_a)} vs {esc(group_b)}</h1>
+{toc_html(sections)}
 <p>This report compares the documents of the corpus <code>{esc(corpus_name)}</code> whose column
 <code>{esc(group_col)}</code> is {group_swatches(group_a, group_b)}.</p>
 <table><thead><tr><th>group</th><th>documents</th></tr></thead><tbody>{rows}</tbody></table>
 {excl}
+<section id="pages">
 <h2>Pages</h2>
 <ul>{links}</ul>
+</section>
+<section id="summary">
 <h2>Summary</h2>
 <ul>{summ}</ul>
 <p class="muted">Generated from the tables of this run (folder <code>tables/</code>); each page says where its
 numbers come from.</p>
+</section>
 {absent}
+<section id="parameters">
 <h2>Parameters</h2>
 <table><tbody>{prm}</tbody></table>
+</section>
 <p class="muted">Corpus SHA-256 <code>{esc(corpus_sha256)}</code>. Run started {esc(started)}. Provenance in
 <code>run.json</code>.</p>
 </body>
