@@ -33,7 +33,7 @@ from analysis.pipeline.tables import write_tables  # noqa: F401  (part of this m
 
 TABLES = ("documents", "frequencies", "frequencies_bigrams", "keyness", "keyness_bigrams", "collocations",
           "concordance", "entities", "claims", "quotes", "frames", "frame_sentences", "frame_evidence_counts",
-          "frame_comparison", "language_mix", "keyness_reference", "boilerplate", "foreign_paragraphs")
+          "frame_comparison", "language_mix", "keyness_reference", "boilerplate", "foreign_paragraphs", "explorer_lines")
 CONCORDANCE_TERMS = 5  # key terms per side shown in concordance lines
 CONCORDANCE_LINES = 8  # lines per term
 BATCH_SIZE = 500  # documents per batch of the pass
@@ -279,9 +279,8 @@ def compute(p: dict, key: str = "", docs: pd.DataFrame | None = None, checked: b
 
         result.frame_comparison = frames.compare_frames(result.frames, p["group_a"], p["group_b"], n_boot=2000,
                                                         seed=p["seed"])
-    with _step(steps, "concordance"):
-        result.concordance = concordance_lines(_cleaned(_side_records(compared(), p), cfg, cleaner), result.keyness,
-                                               p["group_a"], p["group_b"], min(CONCORDANCE_TERMS, p["top_n"]))
+    with _step(steps, "lines"):
+        _line_tables(result, _cleaned(_side_records(compared(), p), cfg, cleaner), p)
     from analysis.pages import findings
 
     with contextlib.suppress(Exception):  # a courtesy: the pages work them out (and show the error) themselves
@@ -475,6 +474,38 @@ def concordance_lines(records, keyness: pd.DataFrame, group_a: str, group_b: str
     if not parts:
         return pd.DataFrame(columns=CONCORDANCE_COLUMNS)
     return pd.concat(parts, ignore_index=True)[CONCORDANCE_COLUMNS]
+
+
+def _line_tables(result: Analysis, records, p: dict) -> None:
+    """Concordance lines of the top key terms and the explorer's lines in context, from one more pass over the
+    (cleaned) documents: the explorer's lines are gathered for every term it shows, capped per term and side;
+    the documents holding a concordance term are kept (a few per term) and read again for its KWIC lines."""
+    from analysis.stats.term_lines import LINE_COLUMNS, explorer_lines, explorer_terms
+    from analysis.text.tokens import find_tokens
+
+    a, b, k = p["group_a"], p["group_b"], result.keyness
+    n = min(CONCORDANCE_TERMS, p["top_n"])
+    conc = [str(t) for t in k[k["g2"] > 0].head(n)["term"]] + [str(t) for t in k[k["g2"] < 0].head(n)["term"]]
+    need = {t: CONCORDANCE_LINES for t in conc}
+    kept: list[dict] = []
+
+    def tap(recs):
+        for rec in recs:
+            if any(v > 0 for v in need.values()):
+                present = [t for t in need if need[t] > 0 and t in set(find_tokens(rec["text"]))]
+                if present:
+                    kept.append(rec)
+                    for t in present:
+                        need[t] -= 1
+            yield rec
+
+    if p["explorer_text"] == "none":
+        for _ in tap(records):
+            pass
+        result.explorer_lines = pd.DataFrame(columns=LINE_COLUMNS)
+    else:
+        result.explorer_lines = explorer_lines(tap(records), explorer_terms(result.keyness, result.keyness_bigrams))
+    result.concordance = concordance_lines(kept, k, a, b, n)
 
 
 def require(analysis: Analysis, *names: str) -> None:

@@ -58,6 +58,9 @@ SPECS: dict[str, Spec] = {
         Spec("boilerplate", str, "auto", "leave out lines and paragraphs repeated across many documents of a source "
              "(navigation, footers, translation notices, legal disclaimers) and duplicate documents; 'off' analyses "
              "the texts as they are", "auto, off"),
+        Spec("explorer_text", str, "snippets", "what the explorer page (06_explorer) embeds of the documents: "
+             "'snippets' (lines in context) or 'none' (counts, document ids and dates only, for corpora that "
+             "cannot be shared)", "snippets, none"),
         Spec("labels", str, "auto", "language of entity labels in the tables and pages: 'auto' (the corpus's "
              "majority language), 'en' or 'fr'", "auto, en, fr"),
         Spec("evidence_cap", int, 200, "evidence sentences kept per frame, group and language "
@@ -123,6 +126,9 @@ def check_values(params: dict[str, Any]) -> dict[str, Any]:
         raise ParameterError("seed", f"must be >= 0, got {params['seed']}", SPECS["seed"].allowed)
     if params["boilerplate"] not in ("auto", "off"):
         raise ParameterError("boilerplate", f"unknown value {params['boilerplate']!r}", SPECS["boilerplate"].allowed)
+    if params["explorer_text"] not in ("snippets", "none"):
+        raise ParameterError("explorer_text", f"unknown value {params['explorer_text']!r}",
+                             SPECS["explorer_text"].allowed)
     if params["labels"] not in LANGUAGES:
         raise ParameterError("labels", f"unknown value {params['labels']!r}", SPECS["labels"].allowed)
     if params["language"] not in LANGUAGES:
