@@ -6,7 +6,8 @@ import pytest
 
 from analysis.errors import AnalysisError
 from analysis.narratives.quotes import QUOTE_COLUMNS, find_quotes, load_voices, voice_kind
-from fixtures.annotations.scoring import annotations, fmt, norm, prf, same_speaker
+from fixtures.annotations.scoring import annotations, fmt, prf, same_speaker
+from test_heldout_quotes import match
 
 OFFICIAL_KINDS = {"official", "police", "prosecutor", "union"}
 
@@ -26,23 +27,9 @@ def seed_quotes(seed_docs):
     return find_quotes(seed_docs)
 
 
-def _match(gold: pd.DataFrame, found: pd.DataFrame) -> list[tuple[pd.Series, pd.Series | None]]:
-    """Pair each annotated quote with the extracted quote of its document that starts with its first words."""
-    pairs, used = [], set()
-    for g in gold.itertuples():
-        hit = None
-        for i, f in found[found["doc_id"] == g.doc_id].iterrows():
-            if i not in used and norm(f["quote"]).startswith(norm(g.quote_start)):
-                hit = f
-                used.add(i)
-                break
-        pairs.append((g, hit))
-    return pairs
-
-
 def test_seed_quotes_precision_recall_and_speakers(seed_quotes):
     gold = annotations("quotes")
-    pairs = _match(gold, seed_quotes)
+    pairs = match(gold, seed_quotes)
     tp = sum(1 for _, f in pairs if f is not None)
     score = prf(list(range(len(gold))), list(range(tp)) + [f"x{i}" for i in range(len(seed_quotes) - tp)])
     right = [(g, f) for g, f in pairs if f is not None and same_speaker(g.speaker, f["speaker"])]
@@ -220,7 +207,7 @@ def test_quotes_on_documents_beyond_the_seeds():
             if rec["doc_id"] in wanted:
                 docs.append({"doc_id": rec["doc_id"], "text": rec["text"]})
     found = find_quotes(pd.DataFrame(docs))
-    pairs = _match(gold, found)
+    pairs = match(gold, found)
     tp = sum(1 for _, f in pairs if f is not None)
     score = prf(list(range(len(gold))), list(range(tp)) + [f"x{i}" for i in range(len(found) - tp)])
     right = sum(1 for g, f in pairs if f is not None and same_speaker(g.speaker, f["speaker"]))
