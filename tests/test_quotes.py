@@ -215,3 +215,114 @@ def test_quotes_on_documents_beyond_the_seeds():
           + f"\nspeaker right for {right}/{len(gold)} annotated quotes ({right / len(gold):.3f})")
     assert score["recall"] >= 0.8 and score["precision"] >= 0.8, fmt("quotes beyond the seeds", score)
     assert right / len(gold) >= 0.6
+
+
+# --- speakers by structure (issue 11): names apart from titles, subjects, coreference, headlines, sources ---
+
+@pytest.mark.parametrize("text,speaker,role", [
+    ('"We will not stop," said Orange County District Attorney Todd Spitzer.', "Todd Spitzer",
+     "Orange County District Attorney"),
+    ('District Attorney Todd Spitzer said, "We will not stop until every dealer is held to account."',
+     "Todd Spitzer", "District Attorney"),
+    ('"This office will keep fighting for the victims," Cook County State’s Attorney Eileen O’Neill Burke said.',
+     "Eileen O’Neill Burke", "Cook County State’s Attorney"),
+    ('"Fentanyl kills," said Miami-Dade State Attorney Katherine Fernandez Rundle.', "Katherine Fernandez Rundle",
+     "Miami-Dade State Attorney"),
+    ('"The streets are safer today," said NYPD Police Commissioner James P. O\'Neill.', "James P. O'Neill",
+     "NYPD Police Commissioner"),
+    ('"These cartels poison our communities," said DEA Special Agent in Charge Frank Tarentino.',
+     "Frank Tarentino", "DEA Special Agent in Charge"),
+    ('According to Senator Maria Lopez, "the bill will save lives in every county of the state."', "Maria Lopez",
+     "Senator"),
+    ("« Nous ne céderons pas », a déclaré Dominique de Villepin devant les députés.", "Dominique de Villepin", ""),
+    ("« Les enquêtes sont nombreuses », a déclaré le commandant de la gendarmerie de Besançon Pascal Péresse.",
+     "Pascal Péresse", "commandant de la gendarmerie de Besançon"),
+    ("« Ce dispositif ne sert à rien », assure à l’AFP le général à la retraite Vincent Desportes, ancien "
+     "directeur de l’École de guerre.", "Vincent Desportes", "général à la retraite"),
+])
+def test_name_apart_from_its_title(text, speaker, role):
+    q = one(text)
+    assert q["speaker"] == speaker
+    assert q["role"].startswith(role) if role else True, q["role"]
+
+
+def test_voice_kinds_of_english_titles():
+    assert voice_kind("Todd Spitzer", "Orange County District Attorney") == "prosecutor"
+    assert voice_kind("Eileen O’Neill Burke", "Cook County State’s Attorney") == "prosecutor"
+    assert voice_kind("James P. O'Neill", "Police Commissioner") == "police"
+    assert voice_kind("Larry Snelling", "Chicago Police Superintendent") == "police"
+    assert voice_kind("Frank Tarentino", "DEA Special Agent in Charge") == "police"
+    assert voice_kind("Maria Lopez", "Senator") == "official"
+    assert voice_kind("Troy A. Miller", "Commissioner") == "official"
+
+
+def test_attribution_after_a_line_break_and_its_continuation():
+    text = ("Cook County State’s Attorney Eileen O’Neill Burke and Chicago Police Superintendent Larry Snelling "
+            "today announced the expansion of the program.\n"
+            "“The program is an effort to address a longstanding bottleneck in the system,”\n"
+            "State’s Attorney Burke said\n"
+            ". “These are straightforward gun possession cases that can take hours.”\n"
+            "\"The program returns officers to the streets more quickly,\"\n"
+            "Superintendent Snelling said\n")
+    q = quotes(text)
+    assert q["speaker"].tolist() == ["Eileen O’Neill Burke"] * 2 + ["Larry Snelling"]
+    assert q["role"].tolist()[0].endswith("State’s Attorney") and q["voice_kind"].tolist()[2] == "police"
+
+
+def test_statement_announced_on_the_line_before():
+    q = one("District Attorney Summer Stephan released the following statement:\n“I want to thank the jury for "
+            "their time and consideration of this case.”")
+    assert (q["speaker"], q["voice_kind"]) == ("Summer Stephan", "prosecutor")
+
+
+def test_pronouns_resolve_to_the_person_never_to_the_pronoun():
+    q = quotes("Le procureur de Lyon, Jean Dupont, a tenu une conférence. Les faits sont graves selon lui. "
+               "« La victime a été frappée plusieurs fois à la tête avant de mourir », a-t-il dit.\n"
+               "« Les analyses ont duré plusieurs semaines », a-t-il ajouté.")
+    assert q["speaker"].tolist() == ["Jean Dupont", "Jean Dupont"]
+    q = one("Jean Dupont, procureur, est formel. Le pire est à venir, « et très vite, sans aucun doute », selon lui.")
+    assert q["speaker"] == "Jean Dupont"
+    q = one('Sheriff Tom Baker met the families. "We owe them answers and we will find them," he said.')
+    assert q["speaker"] == "Tom Baker"
+
+
+def test_coreference_only_to_a_compatible_person():
+    text = ("La maire de Lille, Martine Aubry, a reçu le ministre de l'Intérieur, Gérard Collomb.\n"
+            "« Il faut plus de policiers nationaux dans nos quartiers », a expliqué l'ancienne ministre.\n"
+            "« La sécurité des citoyens est une tâche régalienne de l'État », a poursuivi l'élue.")
+    assert quotes(text)["speaker"].tolist() == ["Martine Aubry", "Martine Aubry"]
+    q = one("« Le corps présentait des coups de couteau, tous au flanc », a indiqué le magistrat.")
+    assert q["speaker"] == "" and q["role"] == "magistrat"  # no earlier prosecutor: no one to refer to
+
+
+def test_headlines_are_never_attributed():
+    text = ("Drogue: « On n'est plus dans une République »\n"
+            "« Il faut plus de policiers dans les quartiers nord de la ville », a déclaré Martine Aubry.\n"
+            "« Un combat sans fin »\n"
+            "La maire a ensuite quitté la salle sans répondre aux questions des journalistes.")
+    q = quotes(text)
+    assert q["speaker"].tolist() == ["", "Martine Aubry", ""]
+
+
+def test_previous_speaker_not_carried_to_other_peoples_quotes():
+    text = ("« Les coups et blessures ont augmenté de 46 % en six ans », a souligné Rachida Dati.\n"
+            "« Nous n'avons jamais affirmé qu'elle était créée », s'est insurgé auprès de l'AFP l'adjoint au maire "
+            "chargé de la sécurité, Nicolas Nordman.")
+    assert quotes(text)["speaker"].tolist() == ["Rachida Dati", "Nicolas Nordman"]
+
+
+def test_the_object_of_the_verb_is_not_the_speaker():
+    q = one("Marine Le Pen juge Emmanuel Macron « pas convaincant du tout sur ce dossier ».")
+    assert q["speaker"] == "Marine Le Pen"
+
+
+@pytest.mark.parametrize("text,role", [
+    ("« Ils étaient plusieurs dizaines dans la rue », selon une source policière.", "source policière"),
+    ("« Le suspect était connu des services », a indiqué une source proche du dossier.",
+     "source proche du dossier"),
+    ('"The suspect had been under surveillance for months," a law enforcement source said.',
+     "law enforcement source"),
+])
+def test_anonymous_sources_stay_anonymous(text, role):
+    q = one(text)
+    assert (q["speaker"], q["role"]) == ("", role)

@@ -214,7 +214,7 @@ AFTER_RE = re.compile(
 # after the quote, the subject first: ", le ministre Gérald Darmanin a demandé", "," Burke said.", "”\nState’s
 # Attorney Burke said"
 AFTER_SUBJECT_RE = re.compile(
-    rf"^\W{{0,3}}?(?P<who>(?:(?:le|la|l['’]|les)[ \u00a0\u202f]*[^.;:«»“”\"\n,]{{3,120}}?|"
+    rf"^\W{{0,3}}?(?P<who>(?:(?:le|la|l['’]|les|an?|the)[ \u00a0\u202f]*[^.;:«»“”\"\n,]{{3,120}}?|he|she|they|"
     rf"(?-i:(?:[A-Z][\w’'.-]*[ \u00a0\u202f]+){{0,7}}[A-Z][\w’'.-]*)))"
     rf"[ \u00a0\u202f]+(?P<verb>{FR_VERB}|{EN_VERB})(?!\w)",
     re.IGNORECASE,
@@ -230,9 +230,9 @@ RELATIVE_SELON_RE = re.compile(r"(?i)\bselon\s+(?:lequel|laquelle|lesquels|lesqu
 PRONOUN_RE = re.compile(r"(?i)^(?:-?t?-?(?:il|elle)s?|lui|eux|ce\s+dernier|cette\s+dernière|celui-ci|celle-ci|"
                         r"he|she|they)(?!\w)")
 FEMININE_PRONOUN = re.compile(r"(?i)(?:elle|cette\s+dernière|celle-ci|she)")
-DEFINITE = re.compile(r"(?i)^(?:les|le|la|l['’]|ce|cette|cet|the|this)(?!\w)\s*")
-INDEFINITE = re.compile(r"(?i)^(?:une|un|des|certains|certaines|plusieurs|de\s+nombreux|d['’]autres|a|an|"
-                        r"some|several|one)(?!\w)\s*")
+DEFINITE = re.compile(r"(?i)^(?:(?:les|le|la|ce|cette|cet|the|this)(?!\w)|l['’])\s*")
+INDEFINITE = re.compile(r"(?i)^(?:(?:une|un|des|certains|certaines|plusieurs|de\s+nombreux|a|an|some|several|"
+                        r"one)(?!\w)|d['’]autres\b)\s*")
 ROLE_CUT = re.compile(r"\s*,\s*(?=(?:qui|en|s['’]|se|lors|dans|avant|après|alors|tout|sans|pour|ce|cela|"
                       r"\w+ant)\b)|\s+(?:qui|lors|sur|à\s+propos|alors|sans|lorsque|quand|après|avant|dans\s+une?|"
                       r"devant|face|en\s+\w+ant|au\s+cours|à\s+l['’]issue|who|when|after|in\s+a|at\s+a)\s",
@@ -276,7 +276,8 @@ def _strip_determiner(s: str) -> str:
 def _gender(phrase: str) -> str:
     """"f", "m" or "" from the determiner and first words of a role phrase ("la maire", "l'ancienne
     ministre", "le magistrat", "Mme Hidalgo")."""
-    words = _clean(_role_phrase(phrase or "")).lower().replace("’", "'").split()
+    phrase = _clean(phrase or "")
+    words = _clean(_role_phrase(phrase, "au")).lower().replace("’", "'").split()
     if not words:
         return ""
     first = words[0]
@@ -290,12 +291,13 @@ def _gender(phrase: str) -> str:
     return ""
 
 
-def _role_phrase(text: str) -> str:
+def _role_phrase(text: str, extra: str = "") -> str:
     """The role noun phrase of an attribution ("à l'AFP le général à la retraite" -> "le général à la
     retraite"): from its last determiner that no preposition governs."""
     text = _clean(text)
     best = 0
-    for m in re.finditer(r"(?i)(?:^|(?<=[\s,]))(?:le|la|les|l['’]|une?|the)(?=[\s\w])", text):
+    for m in re.finditer(r"(?i)(?:^|(?<=[\s,]))(?:le|la|les|l['’]|une?|the"
+                         rf"{'|' + extra if extra else ''})(?=[\s\w])", text):
         prev = text[:m.start()].rstrip(" ,").split(" ")[-1].lower() if text[:m.start()].strip() else ""
         if prev not in ("de", "à", "du", "des", "sur", "dans", "par", "pour", "auprès", "chez", "avec", "of", "to",
                         "at", "in", "on", "for", "with", "et", "ou", "contre", "vers", "entre", "sous"):
@@ -341,7 +343,7 @@ def _parse_who(who: str, rules, gaz_roles: dict[str, str]) -> tuple[str, str, st
         name_start = m.start() + m.group().rfind(name)
         role = ""
         if title or before.strip():
-            role = _role_of(_role_phrase(ROLE_CUT.split(before)[-1]) + " " + title, rules, strict=not title)
+            role = _role_of(_role_phrase(ROLE_CUT.split(w[:name_start])[-1]), rules, strict=not title)
         after = w[name_start + len(name):]
         am = re.match(r"\s*,\s*([^«»“”\"\n]{2,160})", after)
         if am:
@@ -383,7 +385,7 @@ def is_headline(text: str, pos: int) -> bool:
     if not text[:start].strip():
         return "\n" in text[start:] and len(line.split()) <= 25
     words = re.findall(r"[A-Za-zÀ-ÿ’']+", line)
-    if len(words) <= 12 and not re.search(r"[.!?…»”\"]\W*$", line):
+    if len(words) <= 12 and not re.search(r"[.!?…]\W*$", line):
         return True
     caps = [w for w in words if len(w) > 3]
     return len(caps) >= 4 and sum(w[0].isupper() for w in caps) / len(caps) >= 0.8
@@ -405,6 +407,13 @@ def _resolve(people: list[Person], pos: int, compat: set[str] | None, text: str,
     return None
 
 
+def _known_role(people: list[Person], name: str, pos: int) -> str:
+    """The latest role the document gave a person before ``pos`` (the text's before the title's)."""
+    roles = [p for p in people if p.name == name and p.role and p.pos < pos]
+    body = [p for p in roles if p.pos >= 0]
+    return (body or roles)[-1].role if roles else ""
+
+
 def _mentions(text: str, lead: str, rules, gaz_roles) -> list[Person]:
     """Named people of the document with their role where the text gives one ("Chicago Police Superintendent
     Larry Snelling", "le procureur de Lons-le-Saunier, Jean-Luc Lennon", "Rachida Dati, maire du VIIe"); those
@@ -412,9 +421,11 @@ def _mentions(text: str, lead: str, rules, gaz_roles) -> list[Person]:
     out = []
     for source, offset in ((lead, -len(lead) - 1), (text, 0)):
         for pos, name, title in names.people_in(source):
-            before = source[max(0, pos - len(title) - 90):pos - len(title)].split("\n")[-1]
+            run_start = source.rfind(title, 0, pos) if title else pos
+            before = source[max(0, run_start - 90):run_start].split("\n")[-1]
             before = re.split(r"[.;:!?«»“”\"]", before)[-1]
             after = source[pos + len(name):pos + len(name) + 160].split("\n")[0]
+            before = ROLE_CUT.split(before)[-1] if before.strip() else before
             role = _role_of(_role_phrase(before) + " " + title, rules) if (title or before.strip()) else ""
             if not role:
                 am = re.match(r"\s*(,?)\s*([^«»“”\".]{2,140})", after)
@@ -656,16 +667,17 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
         gender = pron_gender
         p = _resolve(people, sp.open, None, text, 3, gender)
         if p:
-            speaker, role = p.name, p.role
+            speaker, role = p.name, p.role or _known_role(people, p.name, sp.open)
     elif kind == "role" and not speaker:
         compat = _compatible(role)
         gender = _gender(ROLE_CUT.split(who_text.split(",")[0], maxsplit=1)[0]) if who_text else ""
-        p = _resolve(people, sp.open, compat, text, None, gender) if compat else None
+        p = _resolve([q for q in people if q.pos >= 0], sp.open, compat, text, None, gender) if compat else None
         if p is None and compat:
             lead = [q for q in people if q.pos < 0 and (not gender or not q.gender or q.gender == gender)]
-            p = lead[0] if lead else None
+            p = lead[0] if lead else None  # the protagonist of the title
         if p:
-            speaker, role = p.name, role or p.role
+            known = _known_role(people, p.name, sp.open)
+            speaker, role = p.name, known if known and p.pos >= 0 else role or known
         elif compat is None:
             speaker, role = role, ""  # an institution speaks ("la division antidrogue américaine")
     if headline and not direct:
