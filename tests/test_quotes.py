@@ -326,3 +326,37 @@ def test_the_object_of_the_verb_is_not_the_speaker():
 def test_anonymous_sources_stay_anonymous(text, role):
     q = one(text)
     assert (q["speaker"], q["role"]) == ("", role)
+
+
+def test_a_person_named_by_a_role_is_not_an_institution():
+    q = one('"I will never see my son graduate from high school," the victim said in court.')
+    assert (q["speaker"], q["role"]) == ("", "victim")
+    q = one("« Cette décision est une étape », estime la Direction départementale de la sécurité publique du Rhône.")
+    assert q["speaker"] == "Direction départementale de la sécurité publique du Rhône"
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ('"This defendant preyed on the vulnerable," said Acting U.S. Attorney John Smith.', "John Smith"),
+    ('In a statement, Brooklyn District Attorney Eric Gonzalez said, "These arrests send a message to every dealer."',
+     "Eric Gonzalez"),
+    ('Brooklyn District Attorney Eric Gonzalez announced the charges.\nDistrict Attorney Gonzalez said, "These '
+     'arrests send a message to every dealer."', "Eric Gonzalez"),
+    ('"We will keep fighting fentanyl in our neighborhoods." — District Attorney Mike Hestrin', "Mike Hestrin"),
+    ('"The message is clear," NYPD Commissioner Keechant Sewell said in a statement.', "Keechant Sewell"),
+    ('"He will never hurt anyone again," Deputy District Attorney Jane Doe told the court.', "Jane Doe"),
+    ('District Attorney Summer Stephan said the program "will save lives across the whole county of San Diego."',
+     "Summer Stephan"),
+    ('According to the complaint, the defendant said "I sell the best stuff in town, come and get it."', ""),
+    ("« Nous allons poursuivre le travail », a affirmé jeudi soir Christophe Castaner sur BFMTV.",
+     "Christophe Castaner"),
+    ("Le ministre Christophe Castaner a estimé que « la violence n'a pas sa place dans la République ».",
+     "Christophe Castaner"),
+    ("« C'est une honte », s'est exclamée Marine Le Pen lors d'un meeting.", "Marine Le Pen"),
+    ("Pour Jean-Luc Mélenchon, « le gouvernement a perdu toute légitimité auprès du peuple ».", "Jean-Luc Mélenchon"),
+    ("« On ne lâchera rien », lance un manifestant venu de Lyon.", ""),
+    ("Des manifestants - certains scandant « journalistes collabos ! » - se sont massés devant France Télévisions.",
+     ""),
+])
+def test_attribution_forms(text, speaker):
+    q = quotes(text)
+    assert q["speaker"].tolist() == [speaker] or (q.empty and not speaker)  # a scare quote is no quotation

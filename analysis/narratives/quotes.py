@@ -175,7 +175,8 @@ _FR_ER = ("déclar expliqu affirm ajout précis soulign assur indiqu confirm dé
           "concé argu").split()
 _FR_IRREGULAR = ("dit dire écrit conclu conclut reconnu reconnaît poursuit poursuivi prévient prévenu avertit averti "
                  "soutient soutenu maintient maintenu admet admis répond répondu reprend repris promet promis "
-                 "explique lit commence").split()
+                 "explique lit commence rappelle appelle martèle répète espère suggère considère réagit réagi "
+                 "renchérit renchéri avoue avoué abonde abondé enchaîne enchaîné reconnaît").split()
 _FR_REFLEXIVE = "insurg félicit inquièt inquiét étonn indign emport agac exclam réjou défend désol interrog".split()
 
 
@@ -196,7 +197,7 @@ FR_VERB = (rf"(?:(?:a|avait|ont|avaient|aurait|a\s+encore|a\s+aussi|a\s+égaleme
            rf"|s['’](?:est\s+)?(?:{_REFL})\w*|se\s+(?:{_REFL})\w*")
 EN_VERB = (r"said|says|added|adds|explained|explains|told|tells|noted|notes|stated|states|warned|wrote|writes|"
            r"continued|remarked|commented|announced|declared|emphasized|stressed|testified|recalled|acknowledged|"
-           r"concluded|observed|argued|asserted|urged")
+           r"concluded|observed|argued|asserted|urged|shared|echoed|cautioned|reiterated|recounted")
 VERBS = rf"{FR_VERB}|{EN_VERB}|according\s+to"
 ADVERBS = (r"(?:d['’]ailleurs|à\s+ce\s+titre|encore|aussi|également|enfin|ainsi|alors|pourtant|toutefois|cependant|"
            r"ensuite|simplement|sobrement|also|then|further|later)")
@@ -226,9 +227,17 @@ BEFORE_VERB_RE = re.compile(rf"(?i)(?:(?<!\w)(?:{VERBS})(?!\w)|accus\w*|détaill
                             rf"précisant|soulignant|affirmant|d['’]être\b|statement|juge|jugé|estime)")
 SELON_BEFORE_RE = re.compile(r"(?i)(?:selon(?!\s+(?:lequel|laquelle|lesquels|lesquelles)\b)|d['’]après|"
                              r"according\s+to)\s+([^,.;:«»“”\"\n]{2,80})")
+# "Pour Jean-Luc Mélenchon, « ... »": the opinion of the person named right before the quote
+POUR_RE = re.compile(r"(?:^|[.;!?]\s*|\n)\s*(?:Pour|For)\s+([^,.;:«»“”\"\n]{2,80}),\s*$")
+# '"..." — District Attorney Mike Hestrin': a signature after a dash
+DASH_RE = re.compile(r"^[ \u00a0\u202f]*[—–-][ \u00a0\u202f]*(?P<who>[A-ZÀ-Þ][^\n.;«»“”\"]{2,120})")
 RELATIVE_SELON_RE = re.compile(r"(?i)\bselon\s+(?:lequel|laquelle|lesquels|lesquelles)\b")
 PRONOUN_RE = re.compile(r"(?i)^(?:-?t?-?(?:il|elle)s?|lui|eux|ce\s+dernier|cette\s+dernière|celui-ci|celle-ci|"
                         r"he|she|they)(?!\w)")
+# a role that names a person, not an institution that speaks: "the victim", "la mère", "le juge"
+PERSON_NOUN = re.compile(r"(?i)\b(?:victim\w*|témoin|witness|mère|père|mother|father|femme|homme|man|woman|juge|"
+                         r"judge|defendant|accusé\w*|prévenu\w*|suspect|avocat\w*|lawyer|son|daughter|fils|fille|"
+                         r"girl|boy|jeune|survivor\w*|family|famille)\b")
 FEMININE_PRONOUN = re.compile(r"(?i)(?:elle|cette\s+dernière|celle-ci|she)")
 DEFINITE = re.compile(r"(?i)^(?:(?:les|le|la|ce|cette|cet|the|this)(?!\w)|l['’])\s*")
 INDEFINITE = re.compile(r"(?i)^(?:(?:une|un|des|certains|certaines|plusieurs|de\s+nombreux|a|an|some|several|"
@@ -342,8 +351,10 @@ def _parse_who(who: str, rules, gaz_roles: dict[str, str]) -> tuple[str, str, st
             continue
         name_start = m.start() + m.group().rfind(name)
         role = ""
-        if title or before.strip():
-            role = _role_of(_role_phrase(ROLE_CUT.split(w[:name_start])[-1]), rules, strict=not title)
+        if title:  # "In a statement, Brooklyn District Attorney Eric Gonzalez": the title alone
+            role = _role_of(title, rules, strict=False)
+        elif before.strip():
+            role = _role_of(_role_phrase(ROLE_CUT.split(w[:name_start])[-1]), rules)
         after = w[name_start + len(name):]
         am = re.match(r"\s*,\s*([^«»“”\"\n]{2,160})", after)
         if am:
@@ -621,7 +632,14 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
             who, attribution = ms.group("who"), _clean(ms.group())
             who_text = who
             speaker, role, kind = _parse_who(who, rules, gaz_roles)
+            if kind == "pronoun":
+                pron_gender = "f" if FEMININE_PRONOUN.match(_clean(who)) else "m"
             direct = bool(speaker or role or kind)
+        elif not m and DASH_RE.match(after):
+            who_text = DASH_RE.match(after).group("who")
+            name, r, k = _parse_who(who_text, rules, gaz_roles)
+            if name:
+                speaker, role, direct, attribution = name, r, True, _clean(DASH_RE.match(after).group())
         elif m and (m.group("verb") or m.group("selon")):
             attribution = _clean(m.group())
             direct = True
@@ -640,10 +658,16 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
         # 2. before the quote, in the same sentence (after any earlier quote of that sentence)
         pre = _before_text(text, sp, index, sid)
         sel = list(SELON_BEFORE_RE.finditer(pre))
+        if sel and BEFORE_VERB_RE.search(pre, sel[-1].end()):
+            sel = []  # "According to the complaint, the defendant said": the subject of the verb speaks
+        pour = POUR_RE.search(pre)
         rel = RELATIVE_SELON_RE.search(pre)
         rel_names = [p for p in names.people_in(pre[:rel.start()])] if rel else []
         if rel_names:  # "le message de Charlie Kirk, ..., selon lequel ... « ... »"
             speaker, attribution, direct = rel_names[-1][1], _clean(pre[rel_names[-1][0]:]), True
+        elif pour and _parse_who(pour.group(1), rules, gaz_roles)[0]:
+            speaker, role, kind = _parse_who(pour.group(1), rules, gaz_roles)
+            attribution, direct = _clean(pour.group()), True
         elif sel:
             speaker, role, kind = _parse_who(sel[-1].group(1), rules, gaz_roles)
             if not speaker and kind == "role":
@@ -678,7 +702,7 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
         if p:
             known = _known_role(people, p.name, sp.open)
             speaker, role = p.name, known if known and p.pos >= 0 else role or known
-        elif compat is None:
+        elif compat is None and not PERSON_NOUN.search(role) and voice_kind("", role, rules) != "user/witness":
             speaker, role = role, ""  # an institution speaks ("la division antidrogue américaine")
     if headline and not direct:
         speaker = role = ""
