@@ -360,3 +360,31 @@ def test_a_person_named_by_a_role_is_not_an_institution():
 def test_attribution_forms(text, speaker):
     q = quotes(text)
     assert q["speaker"].tolist() == [speaker] or (q.empty and not speaker)  # a scare quote is no quotation
+
+
+# --- names and titles (analysis.text.names) -----------------------------------------------------------------
+
+@pytest.mark.parametrize("run,before,expected", [
+    ("Orange County District Attorney Todd Spitzer", "", ("Todd Spitzer", "Orange County District Attorney")),
+    ("State’s Attorney Burke", "", ("Burke", "State’s Attorney")),
+    ("Special Agent in Charge John Smith", "", ("John Smith", "Special Agent in Charge")),
+    ("Eileen O’Neill Burke", "", ("Eileen O’Neill Burke", "")),
+    ("Dominique de Villepin", "", ("Dominique de Villepin", "")),
+    ("Besançon Pascal Péresse", "de ", ("Pascal Péresse", "")),
+    ("Instagram de P.O Beaudoin", "la page ", ("P.O Beaudoin", "")),
+    ("District Attorney", "", ("", "District Attorney")),
+])
+def test_split_title(run, before, expected):
+    from analysis.text.names import RUN_RE, split_title
+
+    assert RUN_RE.fullmatch(run)
+    assert split_title(run, before) == expected
+
+
+def test_full_name_of_a_surname():
+    from analysis.text.names import full_name, people_in
+
+    text = "Cook County State’s Attorney Eileen O’Neill Burke met Chicago Police Superintendent Larry Snelling."
+    assert [p[1:] for p in people_in(text)] == [("Eileen O’Neill Burke", "Cook County State’s Attorney"),
+                                               ("Larry Snelling", "Chicago Police Superintendent")]
+    assert full_name("Burke", text) == "Eileen O’Neill Burke" and full_name("Gonzalez", text) == "Gonzalez"

@@ -8,13 +8,22 @@ quote is nested). A quote left open ends at the end of its paragraph (line).
 Scare quotes and names (« cyberpatrouilles », "menu", «Chapitos», « place nette ») are not quotations: a
 quote of three words or fewer counts only when a speech verb attributes it ("sont intelligents", selon X).
 
-The speaker comes, in this order, from: an incise inside the quote ("..., dit Florian, ..."); an attribution
-right after it (", a déclaré X", "a déclaréX", ", explique X, procureur", " selon X", "», affirme-t-il",
-", le ministre de l'Intérieur Gérald Darmanin a demandé"); an attribution before it in the same sentence
-("Le commissaire a dit :", "X accusait ... d'être", "selon la DEA, et permet"); another quote of the same
-sentence; else the last named speaker of the three preceding lines. Pronouns ("-t-il", "ce dernier") and
-roles ("le commissaire", "le ministre", "le représentant syndical") resolve to the most recent named person
-whose voice is compatible. The kind of voice comes from ``analysis/data/voices.yaml`` (ordered rules).
+The speaker is the subject of the speech verb, read by rule in English and French: an incise inside the quote
+("..., dit Florian, ...", "..., dit-il."); an attribution right after it, the verb first (", a déclaré X",
+", said District Attorney X", "», affirme-t-il", " selon X", ", according to X") or the subject first (", le
+ministre Gérald Darmanin a demandé", ", Burke said", also on the next line when the quote ends its line), or a
+signature after a dash; else an attribution before it in the same sentence, where the subject is the name before
+the verb, not its object ("X juge Emmanuel Macron « pas convaincant »" -> X), or on the line before when that
+line ends with a colon ("X released the following statement:"); else another quote of the same sentence; else
+the speaker of a quotation of the three preceding lines. Names are split from their titles by
+:mod:`analysis.text.names` ("Orange County District Attorney Todd Spitzer" -> speaker "Todd Spitzer", role
+"Orange County District Attorney"). Pronouns ("-t-il", "he said", "selon lui") and definite roles ("le
+magistrat", "l'ancienne ministre") resolve to the most recent person of a compatible voice and gender, from the
+text, else from the document's title and lead (``title``, ``heading`` metadata); unnamed sources ("une source
+policière", "the victim") keep an empty speaker and their role. Headlines and titles (a document's first line,
+a short line without a final stop, a Title Case line) are never attributed but by their own words, and no
+speaker is carried over to them. The kind of voice comes from ``analysis/narratives/data/voices.yaml`` (ordered
+rules).
 """
 from __future__ import annotations
 

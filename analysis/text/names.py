@@ -11,6 +11,7 @@ part of the name.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 UP = "A-ZÀ-ÖØ-Þ"
 LOW = "a-zà-öø-ÿ"
@@ -91,7 +92,8 @@ def is_person_name(name: str) -> bool:
     return all(not (t.isupper() and len(t) > 1 and "." not in t) for t in toks)
 
 
-def people_in(text: str) -> list[tuple[int, str, str]]:
+@lru_cache(maxsize=16)
+def people_in(text: str) -> tuple[tuple[int, str, str], ...]:
     """(offset, name, title) of every capitalized run of ``text`` that holds a person's name of two tokens or
     more, the title split off ("Chicago Police Superintendent Larry Snelling" -> "Larry Snelling")."""
     out = []
@@ -101,7 +103,7 @@ def people_in(text: str) -> list[tuple[int, str, str]]:
         name, title = split_title(m.group(), text[max(0, m.start() - 8):m.start()])
         if len(tokens(name)) >= 2 and is_person_name(name):
             out.append((m.end() - len(name), name, title))
-    return out
+    return tuple(out)
 
 
 def full_name(surname: str, text: str) -> str:
