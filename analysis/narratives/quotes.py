@@ -181,7 +181,7 @@ _FR_ER = ("déclar expliqu affirm ajout précis soulign assur indiqu confirm dé
           "analys dénonc annonc demand jug comment fustig gliss lâch souffl interrog mentionn répliqu rétorqu "
           "ironis plaid tonn clam scand cri hurl avanc nuanc tranch réag révél signal rapport relat justifi "
           "critiqu accus tweet écri rassur résum exhort insist expos énumér cit évoqu prédi pronostiqu détaill "
-          "concé argu").split()
+          "concé argu qualifi").split()
 _FR_IRREGULAR = ("dit dire écrit conclu conclut reconnu reconnaît poursuit poursuivi prévient prévenu avertit averti "
                  "soutient soutenu maintient maintenu admet admis répond répondu reprend repris promet promis "
                  "explique lit commence rappelle appelle martèle répète espère suggère considère réagit réagi "
@@ -636,6 +636,9 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
     after = _after_text(text, sp)
     if not speaker and not kind:
         m = AFTER_RE.match(after)
+        if m and m.group("verb") and m.group("verb").endswith("ent") and not re.match(r"\W*[,.]", after) \
+                and not re.search(r"[,!?]\W*$", content):
+            m = None  # "les « gilets jaunes » accusent les médias": the quote is the subject of the clause
         ms = AFTER_SUBJECT_RE.match(after) if not m else None
         if ms:
             who, attribution = ms.group("who"), _clean(ms.group())
@@ -722,6 +725,8 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
         people.sort(key=lambda p: p.pos)
     words = len(quote.split())
     scare = words <= 3
+    if words == 1:
+        direct = False  # a single word is a term, even after a speech verb ("un « mensonge »")
     return {"speaker": speaker, "role": role, "voice_kind": vk, "quote": quote, "attribution": attribution,
             "start": sp.open, "end": sp.close, "sentence_id": sid, "direct": direct and bool(speaker or role),
             "scare": scare, "headline": headline, "anonymous": kind == "anonymous"}

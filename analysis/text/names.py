@@ -54,7 +54,7 @@ def tokens(run: str) -> list[str]:
     """The tokens of a capitalized run, particles joined to the token they introduce ("de Villepin")."""
     out: list[str] = []
     for t in run.split():
-        if out and out[-1].lower() in ("de", "du", "des", "de la", "van", "von", "der", "den", "da", "di", "del",
+        if len(out) >= 2 and out[-1].lower() in ("de", "du", "des", "de la", "van", "von", "der", "den", "da", "di", "del",
                                        "dos", "la", "le", "ibn", "bin", "in", "d'", "d’") and t[:1].isupper():
             out[-1] = f"{out[-1]} {t}"
         elif t.lower() == "la" and out and out[-1].lower() == "de":
