@@ -388,3 +388,17 @@ def test_full_name_of_a_surname():
     assert [p[1:] for p in people_in(text)] == [("Eileen O’Neill Burke", "Cook County State’s Attorney"),
                                                ("Larry Snelling", "Chicago Police Superintendent")]
     assert full_name("Burke", text) == "Eileen O’Neill Burke" and full_name("Gonzalez", text) == "Gonzalez"
+
+
+def test_hard_wrapped_release():
+    text = ("The office announced the verdict today in the courtroom downtown.\n"
+            "“We have been working this case with the Dallas Police Department since we started the\n"
+            "Sexual Assault Kit Initiative almost a decade ago,” said lead prosecutor Leighton\n"
+            "D’Antoni. “I remember long-time Dallas Police Department Sex Assaults Detective Todd\n"
+            "Haecker telling me this was his white whale. We exhausted every tool.”\n")
+    q = quotes(text)
+    assert q["quote"].tolist()[0].endswith("almost a decade ago")
+    assert q["speaker"].tolist() == ["Leighton D’Antoni"] * 2 and q["role"].tolist()[0] == "lead prosecutor"
+    q = one("The U.S. Marshals Service is leading the manhunt.  Steve Jurman, U.S. Marshals Fugitive Task Force "
+            "Commander, said, “Every resource is being used to locate and arrest the fugitive.”")
+    assert q["speaker"] == "Steve Jurman"

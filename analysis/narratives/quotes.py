@@ -103,7 +103,8 @@ def _line_end(text: str, pos: int) -> int:
 
 
 def _paired(text: str, opener: str, closer: str) -> list[Span]:
-    """Directional marks (« », “ ”): nesting counted, an open quote closed at the end of its line."""
+    """Directional marks (« », “ ”): nesting counted; an open quote is closed at the end of its line, unless the
+    line is cut in mid-sentence and the quote's closing mark comes on the next line (a hard-wrapped release)."""
     spans, depth, start = [], 0, None
     for i, ch in enumerate(text):
         if ch == opener:
@@ -118,11 +119,23 @@ def _paired(text: str, opener: str, closer: str) -> list[Span]:
                 spans.append(Span(start, start + 1, i, i + 1))
                 start = None
         elif ch == "\n" and start is not None:
+            if _wrapped(text, i, opener, closer):
+                continue
             spans.append(Span(start, start + 1, i, i))
             start, depth = None, 0
     if start is not None:
         spans.append(Span(start, start + 1, len(text), len(text)))
     return spans
+
+
+def _wrapped(text: str, nl: int, opener: str, closer: str) -> bool:
+    """Whether the line break at ``nl`` cuts a quote in mid-sentence: the line does not end a sentence, the next
+    line is not blank, and the next line holds the closing mark before any opening one."""
+    if re.search(r"[.!?:;…]\s*$", text[max(0, nl - 3):nl]):
+        return False
+    nxt = text[nl + 1:_line_end(text, nl + 1)]
+    c, o = nxt.find(closer), nxt.find(opener)
+    return bool(nxt.strip()) and c >= 0 and (o < 0 or c < o)
 
 
 def _straight(text: str) -> list[Span]:
@@ -250,7 +263,7 @@ PERSON_NOUN = re.compile(r"(?i)\b(?:victim\w*|témoin|witness|mère|père|mother
 FEMININE_PRONOUN = re.compile(r"(?i)(?:elle|cette\s+dernière|celle-ci|she)")
 DEFINITE = re.compile(r"(?i)^(?:(?:les|le|la|ce|cette|cet|the|this)(?!\w)|l['’])\s*")
 INDEFINITE = re.compile(r"(?i)^(?:(?:une|un|des|certains|certaines|plusieurs|de\s+nombreux|a|an|some|several|"
-                        r"one)(?!\w)|d['’]autres\b)\s*")
+                        r"one(?!\s+of))(?!\w)|d['’]autres\b)\s*")
 ROLE_CUT = re.compile(r"\s*,\s*(?=(?:qui|en|s['’]|se|lors|dans|avant|après|alors|tout|sans|pour|ce|cela|"
                       r"\w+ant)\b)|\s+(?:qui|lors|sur|à\s+propos|alors|sans|lorsque|quand|après|avant|dans\s+une?|"
                       r"devant|face|en\s+\w+ant|au\s+cours|à\s+l['’]issue|who|when|after|in\s+a|at\s+a)\s",
@@ -405,7 +418,9 @@ def is_headline(text: str, pos: int) -> bool:
     if not text[:start].strip():
         return "\n" in text[start:] and len(line.split()) <= 25
     words = re.findall(r"[A-Za-zÀ-ÿ’']+", line)
-    if len(words) <= 12 and not re.search(r"[.!?…]\W*$", line):
+    nxt = text[end + 1:_line_end(text, end + 1)].strip() if end < len(text) else ""
+    wrapped = bool(re.search(r"[a-zà-ÿ][.!?]\s+\S", line)) or nxt[:1].islower()  # a line of a wrapped paragraph
+    if len(words) <= 12 and not re.search(r"[.!?…]\W*$", line) and not wrapped:
         return True
     caps = [w for w in words if len(w) > 3]
     return len(caps) >= 4 and sum(w[0].isupper() for w in caps) / len(caps) >= 0.8
@@ -446,7 +461,10 @@ def _mentions(text: str, lead: str, rules, gaz_roles) -> list[Person]:
             before = re.split(r"[.;:!?«»“”\"]", before)[-1]
             after = source[pos + len(name):pos + len(name) + 160].split("\n")[0]
             before = ROLE_CUT.split(before)[-1] if before.strip() else before
-            role = _role_of(_role_phrase(before) + " " + title, rules) if (title or before.strip()) else ""
+            if title:
+                role = _role_of(title, rules, strict=False)
+            else:
+                role = _role_of(_role_phrase(before), rules) if before.strip() else ""
             if not role:
                 am = re.match(r"\s*(,?)\s*([^«»“”\".]{2,140})", after)
                 if am and (am.group(1) or voice_kind("", " ".join(am.group(2).split()[:2]), rules) != "unknown"):
@@ -558,12 +576,19 @@ def find_quotes(docs: pd.DataFrame, group_col: str | None = "group", voices=None
 
 def _after_text(text: str, sp: Span) -> str:
     """What follows a quote, up to the end of its line; when the quote ends its line, the next line too
-    (an attribution printed after a line break: '...,”\\nState’s Attorney Burke said')."""
+    (an attribution printed after a line break: '...,”\\nState’s Attorney Burke said'); a line cut in the middle
+    of a sentence (a hard-wrapped release: "said lead prosecutor Leighton\\nD’Antoni.") goes on on the next."""
     end = _line_end(text, sp.close)
     after = text[sp.close:end]
     if not after.strip() and end < len(text):
         nxt = _line_end(text, end + 1)
-        after = " " + text[end + 1:nxt]
+        after, end = " " + text[end + 1:nxt], nxt
+    while len(after) < 260 and end < len(text) and after.strip() and not re.search(r"[.!?:;\"”»]\s*$", after):
+        nxt = _line_end(text, end + 1)
+        line = text[end + 1:nxt]
+        if not line.strip() or not re.match(r"\s*[A-Za-zÀ-ÿ’']", line):
+            break
+        after, end = after + " " + line, nxt
     return after[:260]
 
 
@@ -571,6 +596,9 @@ def _before_text(text: str, sp: Span, index: SentenceIndex, sid: int) -> str:
     """The words before a quote in its sentence (after any earlier quote of that sentence); when the quote
     opens its line, the previous line if it ends with a colon ("X released the following statement:")."""
     s_start = index.spans[sid][0] if index.spans else 0
+    while sid > 0 and re.search(r"(?:\b[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|St|Sgt|Lt|Det|No|Jr|Sr)\.)\s*$", text[:s_start]):
+        sid -= 1
+        s_start = index.spans[sid][0]
     pre = text[s_start:sp.open]
     cut = max(pre.rfind("»"), pre.rfind("”"), pre.rfind('"'))
     pre = pre[cut + 1:] if cut >= 0 else pre
@@ -587,7 +615,7 @@ def _subject_before(pre: str, rules, gaz_roles) -> tuple[str, str, str]:
     the verb: "X juge Emmanuel Macron « pas convaincant »" -> X), else the name after an inverted verb."""
     verbs = list(BEFORE_VERB_RE.finditer(pre))
     head = pre[:verbs[-1].start()] if verbs else pre
-    clauses = re.split(r"(?i)[,;]\s*(?=(?:et|mais|puis|and|but|alors|qui|que)\b)|(?<=[.;])\s", head)
+    clauses = re.split(r"(?i)[,;]\s*(?=(?:et|mais|puis|and|but|alors|qui|que)\b)|(?<=[a-zà-ÿ)]{2}\.)\s|;\s*", head)
     subject = clauses[-1] if clauses else head
     subject = subject.rstrip(" :\n")
     name, role, kind = _parse_who(subject.split(":")[-1], rules, gaz_roles) if subject.strip() else ("", "", "")
