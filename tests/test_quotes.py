@@ -402,3 +402,13 @@ def test_hard_wrapped_release():
     q = one("The U.S. Marshals Service is leading the manhunt.  Steve Jurman, U.S. Marshals Fugitive Task Force "
             "Commander, said, “Every resource is being used to locate and arrest the fugitive.”")
     assert q["speaker"] == "Steve Jurman"
+
+
+def test_next_line_that_introduces_its_own_quote_is_not_an_attribution():
+    text = ("Brooklyn District Attorney Kenneth P. Thompson and New York City Police Commissioner William J. "
+            "Bratton announced the arrests.\n"
+            "District Attorney Thompson said, “This joint operation with the NYPD underscores our determination.”\n"
+            "Commissioner Bratton said, “This investigation is another example of the NYPD working in partnership.”")
+    q = quotes(text)
+    assert q["speaker"].tolist() == ["Kenneth P. Thompson", "William J. Bratton"]
+    assert q["role"].tolist() == ["Brooklyn District Attorney", "New York City Police Commissioner"]

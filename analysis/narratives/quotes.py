@@ -582,7 +582,10 @@ def _after_text(text: str, sp: Span) -> str:
     after = text[sp.close:end]
     if not after.strip() and end < len(text):
         nxt = _line_end(text, end + 1)
-        after, end = " " + text[end + 1:nxt], nxt
+        line = text[end + 1:nxt]
+        if re.search(r"[.!?]\W*$", text[sp.start:sp.end]) or re.search(r"\w[\s,:]*[«“\"]", line[:120]):
+            return ""  # the quote ends a sentence, or the next line introduces a quote of its own
+        after, end = " " + line, nxt
     while len(after) < 260 and end < len(text) and after.strip() and not re.search(r"[.!?:;\"”»]\s*$", after):
         nxt = _line_end(text, end + 1)
         line = text[end + 1:nxt]
