@@ -412,3 +412,26 @@ def test_next_line_that_introduces_its_own_quote_is_not_an_attribution():
     q = quotes(text)
     assert q["speaker"].tolist() == ["Kenneth P. Thompson", "William J. Bratton"]
     assert q["role"].tolist() == ["Brooklyn District Attorney", "New York City Police Commissioner"]
+
+
+@pytest.mark.parametrize("text,speaker,role", [
+    ("« Nous sommes préoccupés », a déclaré la porte-parole du ministère des Affaires étrangères, Agnès von der "
+     "Mühll, dans un communiqué.", "Agnès von der Mühll", "porte-parole du ministère des Affaires étrangères"),
+    ("« Le débat, c'est dans la rue », estime un Gilet jaune à Strasbourg, Jean-Jacques, 59 ans.", "Jean-Jacques",
+     ""),
+    ("« Nous avons des raisons de redouter une très grande violence », a à ce sujet averti mercredi la présidence "
+     "française.", "présidence française", ""),
+    ("« Les engagements du Canada sont clairs », a relevé la porte-parole du Quai d’Orsay.", "",
+     "porte-parole du Quai d’Orsay"),
+    ("« Ce gilet jaune est venu de loin », a ajouté ce manifestant interrogé par l’AFP mercredi.", "",
+     "manifestant interrogé par l’AFP mercredi"),
+])
+def test_french_attribution_forms(text, speaker, role):
+    q = one(text)
+    assert (q["speaker"], q["role"]) == (speaker, role) if role else q["speaker"] == speaker
+
+
+def test_a_role_resolves_to_the_person_just_quoted_of_that_gender():
+    q = quotes("« Je comprends les gens qui manifestent », confie l'actrice Juliette Binoche au Spiegel.\n"
+               "« L'État ne peut pas augmenter les taxes du jour au lendemain », estime l'actrice.")
+    assert q["speaker"].tolist() == ["Juliette Binoche", "Juliette Binoche"]

@@ -191,7 +191,7 @@ def _straight(text: str) -> list[Span]:
 
 _FR_ER = ("déclar expliqu affirm ajout précis soulign assur indiqu confirm détaill développ racont estim alert "
           "remarqu not observ insist martel regrett déplor lanc résum tempér rappel relev constat confi témoign "
-          "analys dénonc annonc demand jug comment fustig gliss lâch souffl interrog mentionn répliqu rétorqu "
+          "analys dénonc annonc demand jug comment fustig gliss lâch souffl mentionn répliqu rétorqu "
           "ironis plaid tonn clam scand cri hurl avanc nuanc tranch réag révél signal rapport relat justifi "
           "critiqu accus tweet écri rassur résum exhort insist expos énumér cit évoqu prédi pronostiqu détaill "
           "concé argu qualifi").split()
@@ -214,8 +214,9 @@ def _fr_forms() -> str:
 
 _FR = _fr_forms()
 _REFL = "|".join(_FR_REFLEXIVE)
-FR_VERB = (rf"(?:(?:a|avait|ont|avaient|aurait|a\s+encore|a\s+aussi|a\s+également|a\s+ensuite|a\s+alors|"
-           rf"a\s+pour\s+sa\s+part|a\s+quant\s+à\s+(?:lui|elle))\s+)?(?:{_FR})"
+FR_VERB = (rf"(?:(?:a|avait|ont|avaient|aurait)(?:\s+(?:encore|aussi|également|ensuite|alors|pour\s+sa\s+part|"
+           rf"quant\s+à\s+(?:lui|elle)|à\s+ce\s+sujet|à\s+cet\s+égard|par\s+ailleurs|d['’]ailleurs|de\s+son\s+côté|"
+           rf"lui\s+aussi|elle\s+aussi|plus\s+tard|ainsi|enfin|toutefois|cependant|pourtant|même))?\s+)?(?:{_FR})"
            rf"|s['’](?:est\s+)?(?:{_REFL})\w*|se\s+(?:{_REFL})\w*")
 EN_VERB = (r"said|says|added|adds|explained|explains|told|tells|noted|notes|stated|states|warned|wrote|writes|"
            r"continued|remarked|commented|announced|declared|emphasized|stressed|testified|recalled|acknowledged|"
@@ -260,6 +261,11 @@ PRONOUN_RE = re.compile(r"(?i)^(?:-?t?-?(?:il|elle)s?|lui|eux|ce\s+dernier|cette
 PERSON_NOUN = re.compile(r"(?i)\b(?:victim\w*|témoin|witness|mère|père|mother|father|femme|homme|man|woman|juge|"
                          r"judge|defendant|accusé\w*|prévenu\w*|suspect|avocat\w*|lawyer|son|daughter|fils|fille|"
                          r"girl|boy|jeune|survivor\w*|family|famille)\b")
+INSTITUTION = re.compile(r"(?i)(?-i:[A-ZÀ-Þ])|\b(?:minist[èe]re|présidence|préfecture|parquet|gouvernement|exécutif|"
+                         r"agence|division|direction|office|service|police|gendarmerie|mairie|ville|commission|"
+                         r"rapport|communiqué|document|lettre|courrier|note|étude|tribunal|cour|conseil|comité|"
+                         r"syndicat|association|fondation|entreprise|société|groupe|journal|chaîne|site|compte|"
+                         r"department|agency|office|bureau|report|statement|complaint|indictment|court)\b")
 FEMININE_PRONOUN = re.compile(r"(?i)(?:elle|cette\s+dernière|celle-ci|she)")
 DEFINITE = re.compile(r"(?i)^(?:(?:les|le|la|ce|cette|cet|the|this)(?!\w)|l['’])\s*")
 INDEFINITE = re.compile(r"(?i)^(?:(?:une|un|des|certains|certaines|plusieurs|de\s+nombreux|a|an|some|several|"
@@ -341,12 +347,18 @@ _ROLE_NOUN = re.compile(r"(?i)(?!(?:pendant|avant|durant|cependant|maintenant|de
                         r"\w+(?:eur|euse|rice|ien|ienne|iste|logue|aire|ier|ière))\b")
 
 
+# what an apposition says of a person that is not a role: "accusée par le gouvernement de ..."
+_NOT_ROLE = re.compile(r"(?i)(?:accus|soupçonn|suspect|vis|condamn|interpell|poursuivi|mis\s+en|mise\s+en|placée?|"
+                       r"arrêté|incarcér|blessé|tué|critiqu|contest)\w*\b")
+
+
 def _role_of(phrase: str, rules, strict: bool = True) -> str:
     """A role from words around a name, determiner stripped; with ``strict``, only words that name a voice."""
     role = _strip_determiner(ROLE_CUT.split(_clean(phrase), maxsplit=1)[0])
     if not role or len(role.split()) > 14:
         return ""
-    if strict and voice_kind("", role, rules) == "unknown" and not _ROLE_NOUN.match(role):
+    if strict and voice_kind("", " ".join(role.split()[:4]), rules) == "unknown" and not _ROLE_NOUN.match(role) \
+            and (voice_kind("", role, rules) == "unknown" or _NOT_ROLE.match(role)):
         return ""
     return role
 
@@ -366,7 +378,10 @@ def _parse_who(who: str, rules, gaz_roles: dict[str, str]) -> tuple[str, str, st
         ntok = names.tokens(name)
         if not ntok or ntok[0] in names.NOT_NAME:
             continue
-        if len(ntok) == 1 and (re.search(r"(?i)(?:\b(?:de|du|des|le|la|les)|\b[dl]['’])\s*$", before)
+        if len(names.tokens(m.group())) == 2 and re.search(r"(?i)(?:\b(?:de|du|des)|\bd['’])\s*$", before) \
+                and not title:
+            continue  # "la porte-parole du Quai d'Orsay": a complement, not the speaker
+        if len(ntok) == 1 and (re.search(r"(?i)(?:\b(?:de|du|des|le|la|les|un|une)|\b[dl]['’])\s*$", before)
                                or ntok[0].isupper() and len(ntok[0]) > 1 and not title):
             continue  # "le chef des stups de Lyon", "la Direction départementale", "l'AFP"
         if len(ntok) >= 2 and not names.is_person_name(name):
@@ -464,7 +479,10 @@ def _mentions(text: str, lead: str, rules, gaz_roles) -> list[Person]:
             if title:
                 role = _role_of(title, rules, strict=False)
             else:
-                role = _role_of(_role_phrase(before), rules) if before.strip() else ""
+                phrase = _role_phrase(before) if before.strip() else ""
+                if not (DEFINITE.match(phrase) or INDEFINITE.match(phrase)) and " par " in before:
+                    phrase = _role_phrase(before.rsplit(" par ", 1)[1])  # "détaillées par la ministre X"
+                role = _role_of(phrase, rules) if DEFINITE.match(phrase) or INDEFINITE.match(phrase) else ""
             if not role:
                 am = re.match(r"\s*(,?)\s*([^«»“”\".]{2,140})", after)
                 if am and (am.group(1) or voice_kind("", " ".join(am.group(2).split()[:2]), rules) != "unknown"):
@@ -745,8 +763,12 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
         if p:
             known = _known_role(people, p.name, sp.open)
             speaker, role = p.name, known if known and p.pos >= 0 else role or known
-        elif compat is None and not PERSON_NOUN.search(role) and voice_kind("", role, rules) != "user/witness":
+        elif compat is None and INSTITUTION.search(" ".join(role.split()[:3])) and not PERSON_NOUN.search(role):
             speaker, role = role, ""  # an institution speaks ("la division antidrogue américaine")
+        elif compat is None:
+            p = _resolve(people, sp.open, None, text, 3, gender, spoke=True) if gender else None
+            if p and _gender(role) == gender:  # "estime l'actrice": the speaker just quoted, of that gender
+                speaker, role = p.name, role
     if headline and not direct:
         speaker = role = ""
     vk = voice_kind(speaker, role, rules) if (speaker or role) else "unknown"

@@ -23,7 +23,7 @@ INITIAL = rf"(?:[{UP}]\.(?:[{UP}](?:\.|(?=\s)))?)"
 TOKEN = rf"(?:{WORD}|{INITIAL})"
 PARTICLE = r"(?:de|du|des|de\s+la|d['’]|van|von|der|den|da|di|del|dos|la|le|ibn|bin|in)"
 SP = r"[ \u00a0\u202f]+"
-RUN = rf"(?<![\w'’]){TOKEN}(?:(?:{SP}|{SP}{PARTICLE}{SP}|{SP}d['’]){TOKEN}){{0,9}}"
+RUN = rf"(?<![\w'’]){TOKEN}(?:(?:{SP}|(?:{SP}{PARTICLE})+{SP}|{SP}d['’]){TOKEN}){{0,9}}"
 RUN_RE = re.compile(RUN)
 
 # capitalized words of English titles; the last of them ends the role
@@ -54,7 +54,7 @@ def tokens(run: str) -> list[str]:
     """The tokens of a capitalized run, particles joined to the token they introduce ("de Villepin")."""
     out: list[str] = []
     for t in run.split():
-        if len(out) >= 2 and out[-1].lower() in ("de", "du", "des", "de la", "van", "von", "der", "den", "da", "di", "del",
+        if len(out) >= 2 and out[-1].lower().split(" ")[-1] in ("de", "du", "des", "de la", "van", "von", "der", "den", "da", "di", "del",
                                        "dos", "la", "le", "ibn", "bin", "in", "d'", "d’") and t[:1].isupper():
             out[-1] = f"{out[-1]} {t}"
         elif t.lower() == "la" and out and out[-1].lower() == "de":
