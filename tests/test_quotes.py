@@ -435,3 +435,9 @@ def test_a_role_resolves_to_the_person_just_quoted_of_that_gender():
     q = quotes("« Je comprends les gens qui manifestent », confie l'actrice Juliette Binoche au Spiegel.\n"
                "« L'État ne peut pas augmenter les taxes du jour au lendemain », estime l'actrice.")
     assert q["speaker"].tolist() == ["Juliette Binoche", "Juliette Binoche"]
+
+
+def test_an_attribution_never_crosses_the_end_of_a_sentence():
+    q = quotes("« Là, on avance sur le sujet », a ajouté Nicolas Nordman, en affirmant qu'« Anne Hidalgo va créer une "
+               "police municipale ». Rachida Dati a par ailleurs accusé la maire de mentir.")
+    assert q["speaker"].tolist() == ["Nicolas Nordman", "Nicolas Nordman"]

@@ -227,7 +227,7 @@ ADVERBS = (r"(?:d['’]ailleurs|à\s+ce\s+titre|encore|aussi|également|enfin|ai
 PRONOUN_SUFFIX = r"-t-(?:il|elle|ils|elles)|-(?:il|elle|ils|elles)"
 # after the quote: ", a déclaré X", "», affirme-t-il", ", said X", " selon X", ", according to X"
 AFTER_RE = re.compile(
-    rf"^\W{{0,3}}?(?:(?:(?:a|avait|aurait)(?P<pron0>{PRONOUN_SUFFIX}){SP}+(?:{ADVERBS}{SP}+)?)?"
+    rf"^[^\w.!?]{{0,3}}?(?:(?:(?:a|avait|aurait)(?P<pron0>{PRONOUN_SUFFIX}){SP}+(?:{ADVERBS}{SP}+)?)?"
     rf"(?P<verb>(?:{VERBS})(?-i:(?![a-zà-ÿ])))(?P<pron>{PRONOUN_SUFFIX})?"
     rf"(?:{SP}+(?:valoir|savoir))?(?:{SP}+{ADVERBS})?{SP}*(?P<who>(?:(?-i:[A-Z])\.|[^.;:«»“”\"\n]){{0,200}})"
     rf"|(?P<selon>selon(?!\s+(?:lequel|laquelle|lesquels|lesquelles)\b)|d['’]après|peut-on\s+lire\s+(?:dans|sur)|"
@@ -238,7 +238,7 @@ AFTER_RE = re.compile(
 # after the quote, the subject first: ", le ministre Gérald Darmanin a demandé", "," Burke said.", "”\nState’s
 # Attorney Burke said"
 AFTER_SUBJECT_RE = re.compile(
-    rf"^\W{{0,3}}?(?P<who>(?:(?:le|la|l['’]|les|an?|the)[ \u00a0\u202f]*[^.;:«»“”\"\n,]{{3,120}}?|he|she|they|"
+    rf"^[^\w.!?]{{0,3}}?(?P<who>(?:(?:le|la|l['’]|les|an?|the)[ \u00a0\u202f]*[^.;:«»“”\"\n,]{{3,120}}?|he|she|they|"
     rf"(?-i:(?:[A-Z][\w’'.-]*[ \u00a0\u202f]+){{0,7}}[A-Z][\w’'.-]*)))"
     rf"[ \u00a0\u202f]+(?P<verb>{FR_VERB}|{EN_VERB})(?!\w)",
     re.IGNORECASE,
