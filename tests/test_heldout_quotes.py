@@ -111,8 +111,16 @@ def test_dev_documents(language):
     assert m["recall"] >= 0.90 and m["speaker"] >= 0.90
 
 
-# Floors where a target is not reached: what was measured, once, less a small margin.
-FLOORS = {"en": {}, "fr": {}}
+# Floors where a target is not reached: what was measured on the held-out documents, once, less a small margin.
+FLOORS = {
+    "en": {
+        "speaker": 0.74,  # target 0.90 not reached: measured 0.769 (30 of 39 found quotes)
+    },
+    "fr": {
+        "recall": 0.81,  # target 0.95 not reached: measured 0.838 (160 of 191)
+        "speaker": 0.42,  # target 0.90 not reached: measured 0.450 (72 of 160 found quotes)
+    },
+}
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
