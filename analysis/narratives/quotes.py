@@ -106,7 +106,10 @@ def _paired(text: str, opener: str, closer: str) -> list[Span]:
     """Directional marks (« », “ ”): nesting counted; an open quote is closed at the end of its line, unless the
     line is cut in mid-sentence and the quote's closing mark comes on the next line (a hard-wrapped release)."""
     spans, depth, start = [], 0, None
-    for i, ch in enumerate(text):
+    if opener not in text and closer not in text:
+        return spans
+    for mark in re.finditer(f"[{opener}{closer}\n]", text):
+        i, ch = mark.start(), mark.group()
         if ch == opener:
             if start is None:
                 start, depth = i, 0
@@ -541,7 +544,7 @@ def quotes_in(doc: ParsedDocument, qr: QuoteRules) -> list[dict]:
         outer.append(sp)
     if not outer:
         return []
-    people = _mentions(text, lead_of(doc), rules, gaz_roles)
+    people = _mentions(text[:outer[-1].open], lead_of(doc), rules, gaz_roles)  # who is named before a quote
     found = []
     for sp in outer:
         q = _attribute(text, sp, index, people, rules, gaz_roles)
