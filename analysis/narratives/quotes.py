@@ -211,7 +211,7 @@ def _fr_forms() -> str:
         forms |= {stem + "e", stem + "é", stem + "ait", stem + "ent"}
     for stem in ("répon", "défen", "prévi"):
         forms.add(stem + "d")
-    forms -= {"note", "noté", "juge", "jugé", "cite", "cité", "tweete"} - {"noté", "jugé"}
+    forms -= {"note", "juge", "cite", "cité", "tweete"}  # nouns as well as verbs ("la note", "le juge")
     return "|".join(sorted(forms, key=len, reverse=True))
 
 
