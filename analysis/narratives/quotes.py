@@ -8,13 +8,22 @@ quote is nested). A quote left open ends at the end of its paragraph (line).
 Scare quotes and names (« cyberpatrouilles », "menu", «Chapitos», « place nette ») are not quotations: a
 quote of three words or fewer counts only when a speech verb attributes it ("sont intelligents", selon X).
 
-The speaker comes, in this order, from: an incise inside the quote ("..., dit Florian, ..."); an attribution
-right after it (", a déclaré X", "a déclaréX", ", explique X, procureur", " selon X", "», affirme-t-il",
-", le ministre de l'Intérieur Gérald Darmanin a demandé"); an attribution before it in the same sentence
-("Le commissaire a dit :", "X accusait ... d'être", "selon la DEA, et permet"); another quote of the same
-sentence; else the last named speaker of the three preceding lines. Pronouns ("-t-il", "ce dernier") and
-roles ("le commissaire", "le ministre", "le représentant syndical") resolve to the most recent named person
-whose voice is compatible. The kind of voice comes from ``analysis/data/voices.yaml`` (ordered rules).
+The speaker is the subject of the speech verb, read by rule in English and French: an incise inside the quote
+("..., dit Florian, ...", "..., dit-il."); an attribution right after it, the verb first (", a déclaré X",
+", said District Attorney X", "», affirme-t-il", " selon X", ", according to X") or the subject first (", le
+ministre Gérald Darmanin a demandé", ", Burke said", also on the next line when the quote ends its line), or a
+signature after a dash; else an attribution before it in the same sentence, where the subject is the name before
+the verb, not its object ("X juge Emmanuel Macron « pas convaincant »" -> X), or on the line before when that
+line ends with a colon ("X released the following statement:"); else another quote of the same sentence; else
+the speaker of a quotation of the three preceding lines. Names are split from their titles by
+:mod:`analysis.text.names` ("Orange County District Attorney Todd Spitzer" -> speaker "Todd Spitzer", role
+"Orange County District Attorney"). Pronouns ("-t-il", "he said", "selon lui") and definite roles ("le
+magistrat", "l'ancienne ministre") resolve to the most recent person of a compatible voice and gender, from the
+text, else from the document's title and lead (``title``, ``heading`` metadata); unnamed sources ("une source
+policière", "the victim") keep an empty speaker and their role. Headlines and titles (a document's first line,
+a short line without a final stop, a Title Case line) are never attributed but by their own words, and no
+speaker is carried over to them. The kind of voice comes from ``analysis/narratives/data/voices.yaml`` (ordered
+rules).
 """
 from __future__ import annotations
 
@@ -26,6 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.narratives.entities import DATA, load_gazetteer
+from analysis.text import names
 from analysis.text.documents import SentenceIndex
 from analysis.text.parse import ParsedDocument, parse_documents
 from analysis.corpus.datafiles import load_yaml_list
@@ -93,9 +103,13 @@ def _line_end(text: str, pos: int) -> int:
 
 
 def _paired(text: str, opener: str, closer: str) -> list[Span]:
-    """Directional marks (« », “ ”): nesting counted, an open quote closed at the end of its line."""
+    """Directional marks (« », “ ”): nesting counted; an open quote is closed at the end of its line, unless the
+    line is cut in mid-sentence and the quote's closing mark comes on the next line (a hard-wrapped release)."""
     spans, depth, start = [], 0, None
-    for i, ch in enumerate(text):
+    if opener not in text and closer not in text:
+        return spans
+    for mark in re.finditer(f"[{opener}{closer}\n]", text):
+        i, ch = mark.start(), mark.group()
         if ch == opener:
             if start is None:
                 start, depth = i, 0
@@ -108,11 +122,23 @@ def _paired(text: str, opener: str, closer: str) -> list[Span]:
                 spans.append(Span(start, start + 1, i, i + 1))
                 start = None
         elif ch == "\n" and start is not None:
+            if _wrapped(text, i, opener, closer):
+                continue
             spans.append(Span(start, start + 1, i, i))
             start, depth = None, 0
     if start is not None:
         spans.append(Span(start, start + 1, len(text), len(text)))
     return spans
+
+
+def _wrapped(text: str, nl: int, opener: str, closer: str) -> bool:
+    """Whether the line break at ``nl`` cuts a quote in mid-sentence: the line does not end a sentence, the next
+    line is not blank, and the next line holds the closing mark before any opening one."""
+    if re.search(r"[.!?:;…]\s*$", text[max(0, nl - 3):nl]):
+        return False
+    nxt = text[nl + 1:_line_end(text, nl + 1)]
+    c, o = nxt.find(closer), nxt.find(opener)
+    return bool(nxt.strip()) and c >= 0 and (o < 0 or c < o)
 
 
 def _straight(text: str) -> list[Span]:
@@ -164,65 +190,108 @@ def _straight(text: str) -> list[Span]:
     return spans
 
 
-# --- attribution ----------------------------------------------------------------------------------------------
+# --- speech verbs ---------------------------------------------------------------------------------------------
 
-VERBS = (r"(?:a|avait|ont|aurait)?\s*(?:déclaré|dit|expliqué|affirmé|ajouté|précisé|souligné|assuré|indiqué|"
-         r"confirmé|détaillé|développé|raconté|poursuivi|conclu|estimé|alerté|remarqué|écrit|noté|observé|insisté|"
-         r"martelé|reconnu|regretté|déploré|lancé|résumé|prévenu|averti|rappelé|relevé|constaté|confié|"
-         r"témoigné|analysé|dénoncé|annoncé|demandé|jugé|répondu|commenté)"
-         r"|déclare|dit|explique|affirme|ajoute|précise|souligne|assure|indique|confirme|détaille|développe|raconte|"
-         r"poursuit|commence|conclut|estime|alerte|remarque|écrit|note|observe|insiste|martèle|reconnaît|regrette|"
-         r"déplore|lance|résume|tempère|prévient|avertit|rappelle|relève|constate|s['’]inquiète|confie|témoigne|"
-         r"analyse|dénonce|annonce|interroge|répond|commente|glisse|lâche|souffle|"
-         r"said|says|added|explained|told|noted|stated|warned|wrote|according\s+to")
-ADVERBS = r"(?:d['’]ailleurs|à\s+ce\s+titre|encore|aussi|également|enfin|ainsi|alors|pourtant|toutefois|cependant|" \
-          r"ensuite|simplement|sobrement|also|then)"
+_FR_ER = ("déclar expliqu affirm ajout précis soulign assur indiqu confirm détaill développ racont estim alert "
+          "remarqu not observ insist martel regrett déplor lanc résum tempér rappel relev constat confi témoign "
+          "analys dénonc annonc demand jug comment fustig gliss lâch souffl mentionn répliqu rétorqu "
+          "ironis plaid tonn clam scand cri hurl avanc nuanc tranch réag révél signal rapport relat justifi "
+          "critiqu accus tweet écri rassur résum exhort insist expos énumér cit évoqu prédi pronostiqu détaill "
+          "concé argu qualifi").split()
+_FR_IRREGULAR = ("dit dire écrit conclu conclut reconnu reconnaît poursuit poursuivi prévient prévenu avertit averti "
+                 "soutient soutenu maintient maintenu admet admis répond répondu reprend repris promet promis "
+                 "explique lit commence rappelle appelle martèle répète espère suggère considère réagit réagi "
+                 "renchérit renchéri avoue avoué abonde abondé enchaîne enchaîné reconnaît").split()
+_FR_REFLEXIVE = "insurg félicit inquièt inquiét étonn indign emport agac exclam réjou défend désol interrog".split()
+
+
+def _fr_forms() -> str:
+    forms = set(_FR_IRREGULAR)
+    for stem in _FR_ER:
+        forms |= {stem + "e", stem + "é", stem + "ait", stem + "ent"}
+    for stem in ("répon", "défen", "prévi"):
+        forms.add(stem + "d")
+    forms -= {"note", "juge", "cite", "cité", "tweete"}  # nouns as well as verbs ("la note", "le juge")
+    return "|".join(sorted(forms, key=len, reverse=True))
+
+
+_FR = _fr_forms()
+_REFL = "|".join(_FR_REFLEXIVE)
+FR_VERB = (rf"(?:(?:a|avait|ont|avaient|aurait)(?:\s+(?:encore|aussi|également|ensuite|alors|pour\s+sa\s+part|"
+           rf"quant\s+à\s+(?:lui|elle)|à\s+ce\s+sujet|à\s+cet\s+égard|par\s+ailleurs|d['’]ailleurs|de\s+son\s+côté|"
+           rf"lui\s+aussi|elle\s+aussi|plus\s+tard|ainsi|enfin|toutefois|cependant|pourtant|même))?\s+)?(?:{_FR})"
+           rf"|s['’](?:est\s+)?(?:{_REFL})\w*|se\s+(?:{_REFL})\w*")
+EN_VERB = (r"said|says|added|adds|explained|explains|told|tells|noted|notes|stated|states|warned|wrote|writes|"
+           r"continued|remarked|commented|announced|declared|emphasized|stressed|testified|recalled|acknowledged|"
+           r"concluded|observed|argued|asserted|urged|shared|echoed|cautioned|reiterated|recounted")
+VERBS = rf"{FR_VERB}|{EN_VERB}|according\s+to"
+ADVERBS = (r"(?:d['’]ailleurs|à\s+ce\s+titre|encore|aussi|également|enfin|ainsi|alors|pourtant|toutefois|cependant|"
+           r"ensuite|simplement|sobrement|also|then|further|later)")
+PRONOUN_SUFFIX = r"-t-(?:il|elle|ils|elles)|-(?:il|elle|ils|elles)"
+# after the quote: ", a déclaré X", "», affirme-t-il", ", said X", " selon X", ", according to X"
 AFTER_RE = re.compile(
-    rf"^[ \u00a0\u202f]*[,.]?[ \u00a0\u202f]*(?:(?P<verb>(?:{VERBS})(?-i:(?![a-zà-ÿ]))|fait)(?P<pron>-t-(?:il|elle)|-(?:il|elle))?"
-    rf"(?:[ \u00a0\u202f]+valoir)?"
-    rf"(?:[ \u00a0\u202f]+{ADVERBS})?[ \u00a0\u202f]*(?P<who>(?:(?-i:[A-Z])\.|[^.;:«»\"\n]){{0,200}})"
-    rf"|(?P<selon>selon(?!\s+(?:lequel|laquelle|lesquels|lesquelles)\b)|d['’]après|peut-on\s+lire\s+dans|lit-on\s+dans|"
-    rf"according\s+to)[ \u00a0\u202f]+"
-    rf"(?P<who2>(?:(?-i:[A-Z])\.|[^.;:«»\"\n]){{0,200}}))",
+    rf"^[^\w.!?]{{0,3}}?(?:(?:(?:a|avait|aurait)(?P<pron0>{PRONOUN_SUFFIX}){SP}+(?:{ADVERBS}{SP}+)?)?"
+    rf"(?P<verb>(?:{VERBS})(?-i:(?![a-zà-ÿ])))(?P<pron>{PRONOUN_SUFFIX})?"
+    rf"(?:{SP}+(?:valoir|savoir))?(?:{SP}+{ADVERBS})?{SP}*(?P<who>(?:(?-i:[A-Z])\.|[^.;:«»“”\"\n]){{0,200}})"
+    rf"|(?P<selon>selon(?!\s+(?:lequel|laquelle|lesquels|lesquelles)\b)|d['’]après|peut-on\s+lire\s+(?:dans|sur)|"
+    rf"lit-on\s+(?:dans|sur)|according\s+to)[ \u00a0\u202f]+"
+    rf"(?P<who2>(?:(?-i:[A-Z])\.|[^.;:«»“”\"\n]){{0,200}}))",
     re.IGNORECASE,
 )
-# ", le ministre de l'Intérieur Gérald Darmanin a demandé ..." (speaker, then a verb)
+# after the quote, the subject first: ", le ministre Gérald Darmanin a demandé", "," Burke said.", "”\nState’s
+# Attorney Burke said"
 AFTER_SUBJECT_RE = re.compile(
-    rf"^[ \u00a0\u202f]*,[ \u00a0\u202f]*(?P<who>(?:le|la|l['’]|les)[ \u00a0\u202f]*[^.;:«»\"\n,]{{3,120}}?)"
-    rf"[ \u00a0\u202f]+(?P<verb>{VERBS})\b",
+    rf"^[^\w.!?]{{0,3}}?(?P<who>(?:(?:le|la|l['’]|les|an?|the)[ \u00a0\u202f]*[^.;:«»“”\"\n,]{{3,120}}?|he|she|they|"
+    rf"(?-i:(?:[A-Z][\w’'.-]*[ \u00a0\u202f]+){{0,7}}[A-Z][\w’'.-]*)))"
+    rf"[ \u00a0\u202f]+(?P<verb>{FR_VERB}|{EN_VERB})(?!\w)",
     re.IGNORECASE,
 )
-INCISE_RE = re.compile(rf",[ \u00a0\u202f]+(?P<verb>{VERBS})[ \u00a0\u202f]+(?P<who>(?:(?-i:[A-Z])\.|[^.;:«»\"\n]){{1,120}})",
-                       re.IGNORECASE)
-BEFORE_VERB_RE = re.compile(rf"(?i)(?:\b(?:{VERBS})\b|accus\w*|détaillant|expliquant|ajoutant|précisant|"
-                            rf"soulignant|affirmant|d['’]être\b)")
-SELON_BEFORE_RE = re.compile(r"(?i)(?:selon(?!\s+(?:lequel|laquelle|lesquels|lesquelles)\b)|d['’]après|according\s+to)"
-                             r"\s+([^,.;:«»\"\n]{2,80})")
-NAME_TOKEN = r"(?:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+)?|[A-Z]\.)"
-NAME_RE = re.compile(rf"(?<![\w'’]){NAME_TOKEN}(?:[ \u00a0\u202f]+{NAME_TOKEN}){{1,3}}")
-SINGLE_NAME_RE = re.compile(rf"^{NAME_TOKEN}(?![\w])")
-PRONOUN_RE = re.compile(r"(?i)^(?:-?t?-?il|-?t?-?elle|ce\s+dernier|cette\s+dernière|celui-ci|celle-ci|he|she)\b")
+INCISE_RE = re.compile(rf",[ \u00a0\u202f]+(?P<verb>{VERBS})[ \u00a0\u202f]+"
+                       rf"(?P<who>(?:(?-i:[A-Z])\.|[^.;:«»“”\"\n]){{1,120}})", re.IGNORECASE)
+INCISE_PRONOUN_RE = re.compile(rf",[ \u00a0\u202f]+(?:{VERBS})(?P<pron>{PRONOUN_SUFFIX})(?!\w)", re.IGNORECASE)
+BEFORE_VERB_RE = re.compile(rf"(?i)(?:(?<!\w)(?:{VERBS})(?!\w)|accus\w*|détaillant|expliquant|ajoutant|"
+                            rf"précisant|soulignant|affirmant|d['’]être\b|statement|juge|jugé|estime)")
+SELON_BEFORE_RE = re.compile(r"(?i)(?:selon(?!\s+(?:lequel|laquelle|lesquels|lesquelles)\b)|d['’]après|"
+                             r"according\s+to)\s+([^,.;:«»“”\"\n]{2,80})")
+# "Pour Jean-Luc Mélenchon, « ... »": the opinion of the person named right before the quote
+POUR_RE = re.compile(r"(?:^|[.;!?]\s*|\n)\s*(?:Pour|For)\s+([^,.;:«»“”\"\n]{2,80}),\s*$")
+# '"..." — District Attorney Mike Hestrin': a signature after a dash
+DASH_RE = re.compile(r"^[ \u00a0\u202f]*[—–-][ \u00a0\u202f]*(?P<who>[A-ZÀ-Þ][^\n.;«»“”\"]{2,120})")
 RELATIVE_SELON_RE = re.compile(r"(?i)\bselon\s+(?:lequel|laquelle|lesquels|lesquelles)\b")
+PRONOUN_RE = re.compile(r"(?i)^(?:-?t?-?(?:il|elle)s?|lui|eux|ce\s+dernier|cette\s+dernière|celui-ci|celle-ci|"
+                        r"he|she|they)(?!\w)")
+# a role that names a person, not an institution that speaks: "the victim", "la mère", "le juge"
+PERSON_NOUN = re.compile(r"(?i)\b(?:victim\w*|témoin|witness|mère|père|mother|father|femme|homme|man|woman|juge|"
+                         r"judge|defendant|accusé\w*|prévenu\w*|suspect|avocat\w*|lawyer|son|daughter|fils|fille|"
+                         r"girl|boy|jeune|survivor\w*|family|famille)\b")
+INSTITUTION = re.compile(r"(?i)(?-i:[A-ZÀ-Þ])|\b(?:minist[èe]re|présidence|préfecture|parquet|gouvernement|exécutif|"
+                         r"agence|division|direction|office|service|police|gendarmerie|mairie|ville|commission|"
+                         r"rapport|communiqué|document|lettre|courrier|note|étude|tribunal|cour|conseil|comité|"
+                         r"syndicat|association|fondation|entreprise|société|groupe|journal|chaîne|site|compte|"
+                         r"department|agency|office|bureau|report|statement|complaint|indictment|court)\b")
+FEMININE_PRONOUN = re.compile(r"(?i)(?:elle|cette\s+dernière|celle-ci|she)")
+DEFINITE = re.compile(r"(?i)^(?:(?:les|le|la|ce|cette|cet|the|this)(?!\w)|l['’])\s*")
+INDEFINITE = re.compile(r"(?i)^(?:(?:une|un|des|certains|certaines|plusieurs|de\s+nombreux|a|an|some|several|"
+                        r"one(?!\s+of))(?!\w)|d['’]autres\b)\s*")
+ROLE_CUT = re.compile(r"\s*,\s*(?=(?:qui|en|s['’]|se|lors|dans|avant|après|alors|tout|sans|pour|ce|cela|"
+                      r"\w+ant)\b)|\s+(?:qui|lors|sur|à\s+propos|alors|sans|lorsque|quand|après|avant|dans\s+une?|"
+                      r"devant|face|en\s+\w+ant|au\s+cours|à\s+l['’]issue|who|when|after|in\s+a|at\s+a)\s",
+                      re.IGNORECASE)
 ROLE_COMPAT = [
     (re.compile(r"(?i)syndica|représentant du personnel|union"), {"union"}),
     (re.compile(r"(?i)agent de police|policier|fonctionnaire de police"), {"police", "union"}),
-    (re.compile(r"(?i)procureu?r|magistrat|prosecutor"), {"prosecutor"}),
-    (re.compile(r"(?i)commissaire|chef des stups|enquêteur|gendarme|officier|commandant|capitaine|police"),
-     {"police"}),
-    (re.compile(r"(?i)ministre|secrétaire|préfet|administrat|secretary|minister|official|président|president|"
-                r"responsable|délégué|patron|porte-parole|spokes|maire|mayor|député|sénateur|gouverneur|governor"),
-     {"official"}),
+    (re.compile(r"(?i)procureu?r|magistrat|prosecutor|attorney"), {"prosecutor"}),
+    (re.compile(r"(?i)commissaire|chef des stups|enquêteur|gendarme|officier|commandant|capitaine|police|"
+                r"superintendent|sheriff|chief"), {"police"}),
+    (re.compile(r"(?i)ministre|secrétaire|préfet|candidat|administrat|secretary|minister|official|président|president|"
+                r"responsable|délégué|patron|porte-parole|spokes|maire|mayor|député|sénat|senator|gouverneur|"
+                r"governor|élu"), {"official"}),
     (re.compile(r"(?i)directeur|directrice|expert|chercheu|spécialiste|analyste"), {"company/expert"}),
 ]
-TITLE_RE = re.compile(r"^(?:(?:Acting|Deputy|Special|Chief|Senior|Assistant)\s+)*(?:Administrator|Secretary|"
-                      r"Commissioner|Director|Minister|President|Senator|Governor|Mayor|Sheriff|Officer|Detective|"
-                      r"Sergeant|Lieutenant|Captain|General|Agent|Attorney|Prosecutor|Judge|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|"
-                      r"Ministre|Secrétaire|Commissaire|Procureure?|Préfète?|Président|Présidente|Directeur|"
-                      r"Directrice|Général|Maître|Me|Docteur|M\.|Mme|Mlle|MM\.)\s+")
-_DETERMINER = re.compile(r"(?i)^(?:le|la|les|l['’]|un|une|the)\s*")
-_NOT_PERSON = frozenset("Le La Les Un Une Des Du De Ce Cette Ces Il Elle Ils Elles On Nous Vous Je Mais Et Ou Donc "
-                        "Pour Par Sur Dans Avec Selon Comme Quand Si The A An In On At".split())
-_PREP_BEFORE = re.compile(r"(?i)(?:\b(?:sur|à|au|aux|de|du|des|en|dans|par|pour|chez|vers|d['’]|l['’]))\s*$")
+FEMININE_ROLE = re.compile(r"(?i)(?:^|\s)(?:la|une|cette|l['’](?=\w+e\s|ancienne|\w+euse|\w+trice|\w+ienne))\s*|"
+                           r"\b\w+(?:trice|euse|ienne|ière|eure|esse|ancienne)\b|\b(?:mme|madame|ms\.?|mrs\.?)\b|"
+                           r"\bpatronne|\bcandidate\b|\bélue\b|\bavocate\b|\bpréfète\b|\bdéputée\b")
+MASCULINE_ROLE = re.compile(r"(?i)(?:^|\s)(?:le|au|du|un|ce|cet)\s|\b(?:m\.|monsieur|mr\.?)\s")
 
 
 @dataclass
@@ -231,53 +300,118 @@ class Person:
     name: str
     role: str
     kind: str
+    gender: str = ""  # "f", "m" or unknown
+    spoke: bool = False  # the speaker of a quotation
 
 
 def _clean(s: str) -> str:
     return " ".join(s.split()).strip(" ,.;:")
 
 
+def _strip_determiner(s: str) -> str:
+    s = _clean(s)
+    return _clean(DEFINITE.sub("", s, count=1)) if DEFINITE.match(s) else _clean(INDEFINITE.sub("", s, count=1))
+
+
+def _gender(phrase: str) -> str:
+    """"f", "m" or "" from the determiner and first words of a role phrase ("la maire", "l'ancienne
+    ministre", "le magistrat", "Mme Hidalgo")."""
+    phrase = _clean(phrase or "")
+    words = _clean(_role_phrase(phrase, "au")).lower().replace("’", "'").split()
+    if not words:
+        return ""
+    first = words[0]
+    if first in ("la", "une", "cette", "mme", "madame", "ms.", "mrs.", "she") or first.startswith("elle"):
+        return "f"
+    if first in ("le", "un", "ce", "cet", "au", "du", "m.", "monsieur", "mr.", "he") or first.startswith("il"):
+        return "m"
+    head = " ".join(words[:2])
+    if re.search(r"^l'|^\w", head) and re.search(r"(?:trice|euse|ienne|ière|eure|esse|ancienne|ée|onne)\b", head):
+        return "f"
+    return ""
+
+
+def _role_phrase(text: str, extra: str = "") -> str:
+    """The role noun phrase of an attribution ("à l'AFP le général à la retraite" -> "le général à la
+    retraite"): from its last determiner that no preposition governs."""
+    text = _clean(text)
+    best = 0
+    for m in re.finditer(r"(?i)(?:^|(?<=[\s,]))(?:le|la|les|l['’]|une?|the"
+                         rf"{'|' + extra if extra else ''})(?=[\s\w])", text):
+        prev = text[:m.start()].rstrip(" ,").split(" ")[-1].lower() if text[:m.start()].strip() else ""
+        if prev not in ("de", "à", "du", "des", "sur", "dans", "par", "pour", "auprès", "chez", "avec", "of", "to",
+                        "at", "in", "on", "for", "with", "et", "ou", "contre", "vers", "entre", "sous"):
+            best = m.start()
+    return text[best:]
+
+
+_ROLE_NOUN = re.compile(r"(?i)(?!(?:pendant|avant|durant|cependant|maintenant|devant|suivant|notamment|hier|faire|"
+                        r"dernier|premier|rien|bien|lors)\b)(?:ancien|ancienne|ex-|former|"
+                        r"\w+(?:eur|euse|rice|ien|ienne|iste|logue|aire|ier|ière))\b")
+
+
+# what an apposition says of a person that is not a role: "accusée par le gouvernement de ..."
+_NOT_ROLE = re.compile(r"(?i)(?:accus|soupçonn|suspect|vis|condamn|interpell|poursuivi|mis\s+en|mise\s+en|placée?|"
+                       r"arrêté|incarcér|blessé|tué|critiqu|contest)\w*\b")
+
+
+def _role_of(phrase: str, rules, strict: bool = True) -> str:
+    """A role from words around a name, determiner stripped; with ``strict``, only words that name a voice."""
+    role = _strip_determiner(ROLE_CUT.split(_clean(phrase), maxsplit=1)[0])
+    if not role or len(role.split()) > 14:
+        return ""
+    if strict and voice_kind("", " ".join(role.split()[:4]), rules) == "unknown" and not _ROLE_NOUN.match(role) \
+            and (voice_kind("", role, rules) == "unknown" or _NOT_ROLE.match(role)):
+        return ""
+    return role
+
+
 def _parse_who(who: str, rules, gaz_roles: dict[str, str]) -> tuple[str, str, str]:
-    """(name, role, kind) of an attribution phrase: a name (with role before or after it), or a role only,
-    or a pronoun (name "", role "<pronoun>", kind "pronoun")."""
+    """(name, role, kind) of an attribution phrase. kind: "" (a name, with its role), "role" (a definite role to
+    resolve: "le magistrat"), "anonymous" (an unnamed source: "une source policière"), "pronoun"."""
     w = who.strip()
-    if PRONOUN_RE.match(w):
+    if PRONOUN_RE.match(w.lstrip("-")):
         return "", "", "pronoun"
-    m = NAME_RE.search(w[:120])
-    if m and m.group().split()[0] not in _NOT_PERSON:
-        name = _clean(m.group())
-        tm = TITLE_RE.match(name)
-        title = ""
-        if tm and len(name[tm.end():].split()) >= 1:
-            title, name = _clean(tm.group()), name[tm.end():].strip()
-        before = _DETERMINER.sub("", _clean(w[:m.start()] + " " + title))
-        after = w[m.end():]
-        role = before
-        am = re.match(r"\s*,\s*([^«»\"\n]{2,160}?)(?:,\s*(?:qui|stupéfait|stupéfaite)\b|\s*$|\.)", after)
-        if am and not role:
-            role = _DETERMINER.sub("", _clean(am.group(1)))
-        elif not role:
-            rm = re.match(r"\s*,?\s*((?:qui|haut|directeur|directrice|procureu?r)[^«»\"\n]{0,160})", after)
-            role = _clean(rm.group(1)) if rm else ""
-        if role and voice_kind("", role, rules) == "unknown":
-            role = ""  # ", stupéfait": not a role
+    for m in names.RUN_RE.finditer(w[:160]):
+        before = w[:m.start()]
+        if re.search(r"(?i)(?:\b(?:sur|à|au|aux|dans|par|pour|chez|auprès\s+de|avec|en|on|to|at|in|from|of|by)|"
+                     r"[#@\d])\s*$", before):
+            continue
+        name, title = names.split_title(m.group(), w[max(0, m.start() - 8):m.start()])
+        ntok = names.tokens(name)
+        if not ntok or ntok[0] in names.NOT_NAME:
+            continue
+        if len(names.tokens(m.group())) == 2 and re.search(r"(?i)(?:\b(?:de|du|des)|\bd['’])\s*$", before) \
+                and not title:
+            continue  # "la porte-parole du Quai d'Orsay": a complement, not the speaker
+        if len(ntok) == 1 and (re.search(r"(?i)(?:\b(?:de|du|des|le|la|les|un|une)|\b[dl]['’])\s*$", before)
+                               or ntok[0].isupper() and len(ntok[0]) > 1 and not title):
+            continue  # "le chef des stups de Lyon", "la Direction départementale", "l'AFP"
+        if len(ntok) >= 2 and not names.is_person_name(name):
+            continue
+        name_start = m.start() + m.group().rfind(name)
+        role = ""
+        if title:  # "In a statement, Brooklyn District Attorney Eric Gonzalez": the title alone
+            role = _role_of(title, rules, strict=False)
+        elif before.strip():
+            role = _role_of(_role_phrase(ROLE_CUT.split(w[:name_start])[-1]), rules)
+        after = w[name_start + len(name):]
+        am = re.match(r"\s*,\s*([^«»“”\"\n]{2,160})", after)
+        if am:
+            apposition = _role_of(am.group(1).split(",")[0], rules)
+            if apposition and apposition.lower() not in role.lower():
+                role = f"{role}, {apposition}" if role else apposition
         return name, role, ""
-    sm = SINGLE_NAME_RE.match(w)
-    if sm and sm.group() not in _NOT_PERSON:
-        name = sm.group()
-        rest = w[sm.end():]
-        rm = re.match(r"\s*,\s*([^«»\"\n]{2,160})", rest)
-        role = _clean(rm.group(1)) if rm else ""
-        if role and voice_kind("", role, rules) == "unknown":
-            role = ""
-        return name, role, ""
-    if not _DETERMINER.match(w):
-        dm = re.search(r"(?i)(?:^|\s)((?:le|la|les|l['’])\s*\w.*)$", w)
-        if dm and dm.start() < 60:
-            w = dm.group(1)
-    phrase = re.split(r"\s*,\s*|\s+(?:dans|en|qui|lors|sur|à propos|alors|sans|pour|lorsque|quand|après|avant)\s+",
-                      w, maxsplit=1)[0]
-    phrase = _DETERMINER.sub("", _clean(phrase))
+    if INDEFINITE.match(w):
+        phrase = _role_of(w.split(",")[0], rules, strict=False)
+        if re.match(r"(?i)(?:rapport|communiqué|document|note|courrier|lettre|message|texte|étude|report|"
+                    r"statement|press\s+release)\b", phrase):
+            return "", phrase, "role"  # a document speaks: "un rapport de la DEA"
+        return "", phrase, "anonymous" if phrase else ""
+    phrase = _role_phrase(ROLE_CUT.split(w.split(",")[0], maxsplit=1)[0])
+    if not DEFINITE.match(phrase):
+        return "", "", ""
+    phrase = _role_of(phrase, rules, strict=False)
     return "", phrase, "role" if phrase else ""
 
 
@@ -293,68 +427,74 @@ def _lines_between(text: str, a: int, b: int) -> int:
     return sum(1 for line in text[a:b].split("\n")[1:] if line.strip()) if "\n" in text[a:b] else 0
 
 
-def _resolve(people: list[Person], pos: int, compat: set[str] | None, text: str, max_lines: int | None):
-    """Most recent named person before ``pos`` with a compatible voice, within ``max_lines`` lines. A later
-    mention of a known person's name ("selon Thibaut Fontaine") counts as that person's latest appearance."""
-    known = {p.name: p for p in people if p.pos < pos}
-    seen = [Person(m.start(), _clean(m.group()), known[_clean(m.group())].role, known[_clean(m.group())].kind)
-            for m in NAME_RE.finditer(text, 0, pos) if _clean(m.group()) in known]
-    for p in reversed(sorted(people + seen, key=lambda p: p.pos)):
-        if p.pos >= pos:
-            continue
-        if max_lines is not None and _lines_between(text, p.pos, pos) > max_lines:
+def is_headline(text: str, pos: int) -> bool:
+    """Whether the line holding ``pos`` is a headline or a title: the document's first line, or a short line
+    (twelve words or fewer) that does not end as a sentence ends, or a line in Title Case."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = _line_end(text, pos)
+    line = text[start:end].strip()
+    if not text[:start].strip():
+        return "\n" in text[start:] and len(line.split()) <= 25
+    words = re.findall(r"[A-Za-zÀ-ÿ’']+", line)
+    nxt = text[end + 1:_line_end(text, end + 1)].strip() if end < len(text) else ""
+    wrapped = bool(re.search(r"[a-zà-ÿ][.!?]\s+\S", line)) or nxt[:1].islower()  # a line of a wrapped paragraph
+    if len(words) <= 12 and not re.search(r"[.!?…]\W*$", line) and not wrapped:
+        return True
+    caps = [w for w in words if len(w) > 3]
+    return len(caps) >= 4 and sum(w[0].isupper() for w in caps) / len(caps) >= 0.8
+
+
+def _resolve(people: list[Person], pos: int, compat: set[str] | None, text: str, max_lines: int | None,
+             gender: str = "", spoke: bool = False) -> Person | None:
+    """Most recent person before ``pos`` with a compatible voice and gender, within ``max_lines`` lines; with
+    ``spoke``, only speakers of earlier quotations."""
+    for p in sorted((p for p in people if p.pos < pos), key=lambda p: p.pos, reverse=True):
+        if max_lines is not None and p.pos >= 0 and _lines_between(text, p.pos, pos) > max_lines:
             return None
+        if spoke and not p.spoke:
+            continue
+        if gender and p.gender and p.gender != gender:
+            continue
         if compat is None or p.kind in compat:
             return p
     return None
 
 
-def _last_named(text: str, pos: int) -> Person | None:
-    """The last full name (two capitalized words or more, not after a preposition) written before ``pos``:
-    the fallback for a role ("le président américain") when no named person of a compatible voice is known."""
-    last = None
-    for m in NAME_RE.finditer(text, 0, pos):
-        if m.group().split()[0] in _NOT_PERSON or _PREP_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
-            continue
-        last = m
-    return Person(last.start(), _clean(last.group()), "", "unknown") if last else None
+def _known_role(people: list[Person], name: str, pos: int) -> str:
+    """The latest role the document gave a person before ``pos`` (the text's before the title's)."""
+    roles = [p for p in people if p.name == name and p.role and p.pos < pos]
+    body = [p for p in roles if p.pos >= 0]
+    return (body or roles)[-1].role if roles else ""
 
 
-def _full_name(name: str, text: str) -> str:
-    """A surname alone ("Castaner") becomes the full name the document gives ("Christophe Castaner")."""
-    if len(name.split()) != 1:
-        return name
-    for m in NAME_RE.finditer(text):
-        full = _clean(m.group())
-        if full.split()[-1] == name and full.split()[0] not in _NOT_PERSON and not TITLE_RE.match(full + " "):
-            return full
-    return name
-
-
-def _mentions(text: str, rules, gaz_roles) -> list[Person]:
-    """Named people introduced with a role in narration ("Thibaut Fontaine commissaire divisionnaire, ...",
-    "selon le commissaire Thibaut Fontaine")."""
+def _mentions(text: str, lead: str, rules, gaz_roles) -> list[Person]:
+    """Named people of the document with their role where the text gives one ("Chicago Police Superintendent
+    Larry Snelling", "le procureur de Lons-le-Saunier, Jean-Luc Lennon", "Rachida Dati, maire du VIIe"); those
+    of the title and lead paragraph (``lead``) are placed before the text (negative offsets)."""
     out = []
-    for m in NAME_RE.finditer(text):
-        name = _clean(m.group())
-        if name.split()[0] in _NOT_PERSON:
-            continue
-        after = text[m.end():m.end() + 160].split("\n")[0]
-        before = text[max(0, m.start() - 60):m.start()].split("\n")[-1]
-        role = ""
-        am = re.match(r"[ ,]*((?:le |la |l['’])?(?:commissaire|procureu?r|ministre|secrétaire|directeur|directrice|"
-                      r"chef|préfet|administrat|porte-parole|représentant|président|délégué|responsable|maire|"
-                      r"député|sénateur)[^.«»\"]{0,140})", after)
-        bm = re.search(r"(?i)((?:commissaire|procureu?r|ministre(?: de l['’]Intérieur)?|secrétaire|administratrice|"
-                       r"administrateur|préfet|président|directeur|directrice)[^.,«»\"]{0,40})\s*$", before)
-        if am:
-            role = re.split(r",?\s+(?:il|elle|qui|le confirme|la confirme|a|est|avait|et|invite)\s", _clean(am.group(1)))[0]
-        elif bm:
-            role = _clean(bm.group(1))
-        elif name in gaz_roles:
-            role = gaz_roles[name]
-        if role:
-            out.append(Person(m.start(), name, role, voice_kind(name, role, rules)))
+    for source, offset in ((lead, -len(lead) - 1), (text, 0)):
+        for pos, name, title in names.people_in(source):
+            run_start = source.rfind(title, 0, pos) if title else pos
+            before = source[max(0, run_start - 90):run_start].split("\n")[-1]
+            before = re.split(r"[.;:!?«»“”\"]", before)[-1]
+            after = source[pos + len(name):pos + len(name) + 160].split("\n")[0]
+            before = ROLE_CUT.split(before)[-1] if before.strip() else before
+            if title:
+                role = _role_of(title, rules, strict=False)
+            else:
+                phrase = _role_phrase(before) if before.strip() else ""
+                if not (DEFINITE.match(phrase) or INDEFINITE.match(phrase)) and " par " in before:
+                    phrase = _role_phrase(before.rsplit(" par ", 1)[1])  # "détaillées par la ministre X"
+                role = _role_of(phrase, rules) if DEFINITE.match(phrase) or INDEFINITE.match(phrase) else ""
+            if not role:
+                am = re.match(r"\s*(,?)\s*([^«»“”\".]{2,140})", after)
+                if am and (am.group(1) or voice_kind("", " ".join(am.group(2).split()[:2]), rules) != "unknown"):
+                    role = _role_of(am.group(2).split(",")[0], rules)
+            if not role:
+                role = gaz_roles.get(name, "")
+            gender = _gender(_role_phrase(before) + " " + title)
+            out.append(Person(pos + offset, name, role, voice_kind(name, role, rules) if role else "unknown",
+                              gender))
     return out
 
 
@@ -385,8 +525,15 @@ def quote_rules(voices=None, gazetteer=None) -> QuoteRules:
     return QuoteRules(rules, _gazetteer_roles(gazetteer))
 
 
+def lead_of(doc: ParsedDocument) -> str:
+    """The title and lead paragraph of a document (its ``title`` and ``heading`` metadata), where the people the
+    text later calls "l'ancienne ministre" are often named."""
+    return "\n".join(str(doc.meta.get(k) or "") for k in ("title", "heading") if doc.meta.get(k)).strip()
+
+
 def quotes_in(doc: ParsedDocument, qr: QuoteRules) -> list[dict]:
-    """The quotations of one parsed document, as rows of ``QUOTE_COLUMNS``."""
+    """The quotations of one parsed document, as rows of ``QUOTE_COLUMNS`` (``doc.meta`` may hold its ``title``
+    and ``heading``, read to resolve roles and pronouns)."""
     text, index, rules, gaz_roles = doc.text, doc.index, qr.voices, qr.gaz_roles
     spans = sorted(_paired(text, "«", "»") + _paired(text, "“", "”") + _straight(text), key=lambda s: s.open)
     # a quote inside another (e.g. « ... "x" ... ») is part of it
@@ -397,13 +544,18 @@ def quotes_in(doc: ParsedDocument, qr: QuoteRules) -> list[dict]:
         outer.append(sp)
     if not outer:
         return []
-    people = _mentions(text, rules, gaz_roles)
-    found = [_attribute(text, sp, index, people, rules, gaz_roles) for sp in outer]
-    # quotes of one sentence without their own attribution share that of a neighbour
-    for q in found:
-        if q is None or q["speaker"] or q["role"]:
+    people = _mentions(text[:outer[-1].open], lead_of(doc), rules, gaz_roles)  # who is named before a quote
+    found = []
+    for sp in outer:
+        q = _attribute(text, sp, index, people, rules, gaz_roles)
+        if q is None:
             continue
-        mates = [o for o in found if o is not None and o is not q and o["sentence_id"] == q["sentence_id"]
+        # a quote of one sentence without its own attribution shares that of a neighbour in the sentence
+        found.append(q)
+    for q in found:
+        if q["speaker"] or q["role"] or q["headline"]:
+            continue
+        mates = [o for o in found if o is not q and o["sentence_id"] == q["sentence_id"]
                  and (o["speaker"] or o["role"]) and o["direct"]]
         if mates:
             mate = min(mates, key=lambda o: abs(o["start"] - q["start"]))
@@ -411,10 +563,8 @@ def quotes_in(doc: ParsedDocument, qr: QuoteRules) -> list[dict]:
                      attribution=q["attribution"] or "(same sentence)")
     rows = []
     for q in found:
-        if q is None:
-            continue
-        if not q["speaker"] and not q["role"] and not q["scare"]:
-            p = _resolve(people, q["start"], None, text, 3)
+        if not q["speaker"] and not q["role"] and not q["scare"] and not q["headline"] and not q["anonymous"]:
+            p = _resolve(people, q["start"], None, text, 3, spoke=True)
             if p:
                 q.update(speaker=p.name, role=p.role, voice_kind=p.kind, attribution="(context)")
         if q["scare"] and not q["direct"]:
@@ -432,9 +582,81 @@ def quotes_frame(rows: list[dict]) -> pd.DataFrame:
 def find_quotes(docs: pd.DataFrame, group_col: str | None = "group", voices=None, gazetteer=None) -> pd.DataFrame:
     """One row per quotation: doc_id, group, speaker, role, voice_kind, quote, attribution, start, end (the
     quote with its marks), sentence_id. ``voices``: None (the kit's voices.yaml) or a path to another file;
-    ``gazetteer``: None (the kit's), a path or a table, for the roles of known people."""
+    ``gazetteer``: None (the kit's), a path or a table, for the roles of known people. Optional ``title`` and
+    ``heading`` columns are read to resolve roles and pronouns to people named there."""
     qr = quote_rules(voices, gazetteer)
-    return quotes_frame([row for doc in parse_documents(docs, group_col) for row in quotes_in(doc, qr)])
+    meta_cols = [c for c in ("title", "heading") if c in docs.columns]
+    metas = docs[meta_cols].to_dict("records") if meta_cols else None
+    rows = []
+    for i, doc in enumerate(parse_documents(docs, group_col)):
+        if metas:
+            doc.meta.update({k: v for k, v in metas[i].items() if isinstance(v, str)})
+        rows.extend(quotes_in(doc, qr))
+    return quotes_frame(rows)
+
+
+def _after_text(text: str, sp: Span) -> str:
+    """What follows a quote, up to the end of its line; when the quote ends its line, the next line too
+    (an attribution printed after a line break: '...,”\\nState’s Attorney Burke said'); a line cut in the middle
+    of a sentence (a hard-wrapped release: "said lead prosecutor Leighton\\nD’Antoni.") goes on on the next."""
+    end = _line_end(text, sp.close)
+    after = text[sp.close:end]
+    if not after.strip() and end < len(text):
+        nxt = _line_end(text, end + 1)
+        line = text[end + 1:nxt]
+        if re.search(r"[.!?]\W*$", text[sp.start:sp.end]) or re.search(r"\w[\s,:]*[«“\"]", line[:120]):
+            return ""  # the quote ends a sentence, or the next line introduces a quote of its own
+        after, end = " " + line, nxt
+    while len(after) < 260 and end < len(text) and after.strip() and not re.search(r"[.!?:;\"”»]\s*$", after):
+        nxt = _line_end(text, end + 1)
+        line = text[end + 1:nxt]
+        if not line.strip() or not re.match(r"\s*[A-Za-zÀ-ÿ’']", line):
+            break
+        after, end = after + " " + line, nxt
+    return after[:260]
+
+
+def _before_text(text: str, sp: Span, index: SentenceIndex, sid: int) -> str:
+    """The words before a quote in its sentence (after any earlier quote of that sentence); when the quote
+    opens its line, the previous line if it ends with a colon ("X released the following statement:")."""
+    s_start = index.spans[sid][0] if index.spans else 0
+    while sid > 0 and re.search(r"(?:\b[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|St|Sgt|Lt|Det|No|Jr|Sr)\.)\s*$", text[:s_start]):
+        sid -= 1
+        s_start = index.spans[sid][0]
+    pre = text[s_start:sp.open]
+    cut = max(pre.rfind("»"), pre.rfind("”"), pre.rfind('"'))
+    pre = pre[cut + 1:] if cut >= 0 else pre
+    if not pre.strip():
+        line_start = text.rfind("\n", 0, sp.open)
+        prev = text[text.rfind("\n", 0, max(line_start, 0)) + 1:max(line_start, 0)]
+        if line_start > 0 and prev.rstrip().endswith(":"):
+            pre = prev
+    return pre
+
+
+def _subject_before(pre: str, rules, gaz_roles) -> tuple[str, str, str]:
+    """The speaker of an attribution written before the quote: the subject of its speech verb (the name before
+    the verb: "X juge Emmanuel Macron « pas convaincant »" -> X), else the name after an inverted verb."""
+    verbs = list(BEFORE_VERB_RE.finditer(pre))
+    head = pre[:verbs[-1].start()] if verbs else pre
+    clauses = re.split(r"(?i)[,;]\s*(?=(?:et|mais|puis|and|but|alors|qui|que)\b)|(?<=[a-zà-ÿ)]{2}\.)\s|;\s*", head)
+    subject = clauses[-1] if clauses else head
+    subject = subject.rstrip(" :\n")
+    name, role, kind = _parse_who(subject.split(":")[-1], rules, gaz_roles) if subject.strip() else ("", "", "")
+    if name and len(names.tokens(name)) == 1 and names.full_name(name, pre) == name and not re.search(
+            rf"(?<!\w){re.escape(name)}(?:\s+\S+){{0,2}}\s*$", head):
+        name, role, kind = "", "", ""  # a capitalized word far from the verb ("Outre", "Fruit") is no subject
+    if not verbs and (kind == "role" or name and len(names.tokens(name)) == 1 and names.full_name(name, pre) == name):
+        name, role, kind = "", "", ""  # "La version courte est la suivante :", "Savoir :": no speech verb
+    if name or role or kind == "pronoun":
+        return name, role, kind
+    if verbs:
+        tail = pre[verbs[-1].end():]
+        name, role, kind = _parse_who(tail, rules, gaz_roles)
+        if name:
+            return name, role, kind
+    pron = re.search(r"(?i)(?:^|[.;,]\s*|\s)(il|elle|he|she)\s+\w+", subject or pre)
+    return ("", "", "pronoun") if pron else ("", "", "")
 
 
 def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules, gaz_roles):
@@ -446,6 +668,7 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
     speaker = role = attribution = ""
     kind = ""
     direct = False
+    headline = is_headline(text, sp.open)
     # 1. incise inside the quote: "C'est facile, dit Florian, qui ..." / "..., a déclaré X. Suite"
     inc = INCISE_RE.search(content)
     if inc and inc.start() > 5:
@@ -456,93 +679,110 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
             tail = content[inc.end():]
             quote = _clean(head if tail.lstrip().startswith(("qui", "Qui")) or re.match(r"^\s*,\s*qui", tail)
                            or not tail.strip() else head + " " + tail)
-            if not role:
-                rm = re.match(r"\s*,?\s*(qui[^.«»\"]{0,120})", content[inc.end():])
-                role = _clean(rm.group(1)) if rm else ""
-    after = text[sp.close:sp.close + 260]
-    after = after.split("\n")[0]
-    if not speaker:
-        m = AFTER_SUBJECT_RE.match(after)
-        if m:
-            who, attribution = m.group("who"), _clean(m.group())
-            name, r, k = _parse_who(who, rules, gaz_roles)
-            speaker, role, kind, direct = name, r, k, True
-        else:
-            m = AFTER_RE.match(after)
-            if m and (m.group("verb") or m.group("selon")):
-                attribution = _clean(m.group())
-                direct = True
-                if m.group("pron"):
-                    kind = "pronoun"
-                else:
-                    who = m.group("who") if m.group("verb") else m.group("who2")
-                    speaker, role, kind = _parse_who(who or "", rules, gaz_roles)
-                    if m.group("selon") and not speaker and role:
-                        speaker, role, kind = role, "", ""
+    pron_gender = who_text = ""
+    incp = INCISE_PRONOUN_RE.search(content) if not speaker else None
+    if incp and incp.start() > 5:  # "..., dit-il. Aujourd'hui ..."
+        kind, direct, attribution = "pronoun", True, _clean(incp.group())
+        pron_gender = "f" if "elle" in incp.group("pron") else "m"
+        quote = _clean(content[:incp.start()] + " " + content[incp.end():].lstrip(" ,."))
+    after = _after_text(text, sp)
+    if not speaker and not kind:
+        m = AFTER_RE.match(after)
+        if m and m.group("verb") and m.group("verb").endswith("ent") and not re.match(r"\W*[,.]", after) \
+                and not re.search(r"[,!?]\W*$", content):
+            m = None  # "les « gilets jaunes » accusent les médias": the quote is the subject of the clause
+        ms = AFTER_SUBJECT_RE.match(after) if not m else None
+        if ms:
+            who, attribution = ms.group("who"), _clean(ms.group())
+            who_text = who
+            speaker, role, kind = _parse_who(who, rules, gaz_roles)
+            if kind == "pronoun":
+                pron_gender = "f" if FEMININE_PRONOUN.match(_clean(who)) else "m"
+            direct = bool(speaker or role or kind)
+        elif not m and DASH_RE.match(after):
+            who_text = DASH_RE.match(after).group("who")
+            name, r, k = _parse_who(who_text, rules, gaz_roles)
+            if name:
+                speaker, role, direct, attribution = name, r, True, _clean(DASH_RE.match(after).group())
+        elif m and (m.group("verb") or m.group("selon")):
+            attribution = _clean(m.group())
+            direct = True
+            if m.group("pron") or m.group("pron0"):
+                kind = "pronoun"
+                pron_gender = "f" if "elle" in (m.group("pron") or m.group("pron0")) else "m"
+            else:
+                who = m.group("who") if m.group("verb") else m.group("who2")
+                speaker, role, kind = _parse_who(who or "", rules, gaz_roles)
+                who_text = who or ""
+                if kind == "pronoun":
+                    pron_gender = "f" if FEMININE_PRONOUN.match(_clean(who)) else "m"
+                if m.group("selon") and not speaker and role and kind == "role":
+                    speaker, role, kind = role, "", ""  # an institution speaks ("selon la DEA")
     if not speaker and not role and kind != "pronoun":
         # 2. before the quote, in the same sentence (after any earlier quote of that sentence)
-        s_start = index.spans[sid][0] if index.spans else 0
-        pre = text[s_start:sp.open]
-        cut = max(pre.rfind("»"), pre.rfind("”"), pre.rfind('"'))
-        pre = pre[cut + 1:] if cut >= 0 else pre
+        pre = _before_text(text, sp, index, sid)
         sel = list(SELON_BEFORE_RE.finditer(pre))
+        if sel and BEFORE_VERB_RE.search(pre, sel[-1].end()):
+            sel = []  # "According to the complaint, the defendant said": the subject of the verb speaks
+        pour = POUR_RE.search(pre)
         rel = RELATIVE_SELON_RE.search(pre)
-        rel_names = [m for m in NAME_RE.finditer(pre, 0, rel.start()) if m.group().split()[0] not in _NOT_PERSON] \
-            if rel else []
+        rel_names = [p for p in names.people_in(pre[:rel.start()])] if rel else []
         if rel_names:  # "le message de Charlie Kirk, ..., selon lequel ... « ... »"
-            speaker, attribution, direct = _clean(rel_names[-1].group()), _clean(pre[rel_names[-1].start():]), True
+            speaker, attribution, direct = rel_names[-1][1], _clean(pre[rel_names[-1][0]:]), True
+        elif pour and _parse_who(pour.group(1), rules, gaz_roles)[0]:
+            speaker, role, kind = _parse_who(pour.group(1), rules, gaz_roles)
+            attribution, direct = _clean(pour.group()), True
         elif sel:
-            name, r, k = _parse_who(sel[-1].group(1), rules, gaz_roles)
-            speaker, role, kind = (name, r, k) if name else (r, "", "")
+            speaker, role, kind = _parse_who(sel[-1].group(1), rules, gaz_roles)
+            if not speaker and kind == "role":
+                speaker, role, kind = role, "", ""
             attribution, direct = _clean(sel[-1].group()), True
         elif pre.rstrip().endswith(":") or BEFORE_VERB_RE.search(pre):
-            cands = [m for m in NAME_RE.finditer(pre) if m.group().split()[0] not in _NOT_PERSON
-                     and not _PREP_BEFORE.search(pre[:m.start()])]
-            single = [m for m in re.finditer(rf"(?<![\w.])({NAME_TOKEN})\s+(?:est|a|avait|accus\w*|{VERBS})(?!\w)", pre)
-                      if m.group(1) not in _NOT_PERSON and m.start() > 0]
-            rolem = list(re.finditer(r"(?i)\b(?:le|la|l['’])\s*(commissaire|ministre|procureu?r|préfet|"
-                                     r"représentant syndical|chef des stups[\w ]*|secrétaire|agent de police)", pre))
-            pron = re.search(r"(?i)(?:^|[.;]\s*|\s)(il|elle)\s+\w+", pre)
-            if cands:
-                name, r, k = _parse_who(pre[cands[-1].start():], rules, gaz_roles)
-                speaker, role, kind = name, r, k
-                attribution = _clean(pre)
-            elif single:
-                speaker = single[-1].group(1)
-                attribution = _clean(pre)
-            elif rolem:
-                role, kind, attribution = _clean(rolem[-1].group(1)), "role", _clean(pre)
-            elif pron:
-                kind, attribution = "pronoun", _clean(pre)
+            speaker, role, kind = _subject_before(pre, rules, gaz_roles)
+            attribution = _clean(pre)
             direct = bool(speaker or role or kind)
-    if speaker and (NAME_RE.fullmatch(speaker) or SINGLE_NAME_RE.fullmatch(speaker)):
-        speaker = _full_name(speaker, text)
-    if speaker and not role:
+    if speaker and len(names.tokens(speaker)) == 1:
+        speaker = names.full_name(speaker, text)
+    if speaker:
         known = [p for p in people if p.name == speaker and p.role and p.pos < sp.open]
-        if known:
+        if known and (not role or len(known[-1].role) > len(role) and role.lower() in known[-1].role.lower()):
             role = known[-1].role
-        elif speaker in gaz_roles:
+        elif not role and speaker in gaz_roles:
             role = gaz_roles[speaker]
-    # 3. pronouns and roles resolve to the most recent compatible named person
+    # 3. pronouns and definite roles resolve to the most recent compatible person
+    gender = ""
     if kind == "pronoun":
-        p = _resolve(people, sp.open, None, text, 3)
+        gender = pron_gender
+        p = _resolve(people, sp.open, None, text, 3, gender)
         if p:
-            speaker, role = p.name, p.role
+            speaker, role = p.name, p.role or _known_role(people, p.name, sp.open)
     elif kind == "role" and not speaker:
         compat = _compatible(role)
-        p = _resolve(people, sp.open, compat, text, None) if compat else None
+        gender = _gender(ROLE_CUT.split(who_text.split(",")[0], maxsplit=1)[0]) if who_text else ""
+        p = _resolve([q for q in people if q.pos >= 0], sp.open, compat, text, None, gender) if compat else None
         if p is None and compat:
-            p = _last_named(text, sp.open)
+            lead = [q for q in people if q.pos < 0 and (not gender or not q.gender or q.gender == gender)]
+            p = lead[0] if lead else None  # the protagonist of the title
         if p:
-            speaker, role = p.name, p.role or role
-        elif compat is None:
+            known = _known_role(people, p.name, sp.open)
+            speaker, role = p.name, known if known and p.pos >= 0 else role or known
+        elif compat is None and INSTITUTION.search(" ".join(role.split()[:3])) and not PERSON_NOUN.search(role):
             speaker, role = role, ""  # an institution speaks ("la division antidrogue américaine")
+        elif compat is None:
+            p = _resolve(people, sp.open, None, text, 3, gender, spoke=True) if gender else None
+            if p and _gender(role) == gender:  # "estime l'actrice": the speaker just quoted, of that gender
+                speaker, role = p.name, role
+    if headline and not direct:
+        speaker = role = ""
     vk = voice_kind(speaker, role, rules) if (speaker or role) else "unknown"
-    if speaker and (NAME_RE.fullmatch(speaker) or SINGLE_NAME_RE.fullmatch(speaker)):
-        people.append(Person(sp.open, speaker, role, vk))  # a named speaker can be referred to later
+    if speaker and names.RUN_RE.fullmatch(speaker):
+        g = gender or next((p.gender for p in reversed(people) if p.name == speaker and p.gender), "")
+        people.append(Person(sp.open, speaker, role, vk, g, spoke=True))
         people.sort(key=lambda p: p.pos)
     words = len(quote.split())
     scare = words <= 3
+    if words == 1:
+        direct = False  # a single word is a term, even after a speech verb ("un « mensonge »")
     return {"speaker": speaker, "role": role, "voice_kind": vk, "quote": quote, "attribution": attribution,
             "start": sp.open, "end": sp.close, "sentence_id": sid, "direct": direct and bool(speaker or role),
-            "scare": scare}
+            "scare": scare, "headline": headline, "anonymous": kind == "anonymous"}
