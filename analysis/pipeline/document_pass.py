@@ -144,7 +144,8 @@ def run_batch(batch: list[dict], cfg: PassConfig, cleaner=None) -> BatchResult:
         prepared = prepare_text(rec["doc_id"], str(rec.get(cfg.source_key, "")), rec["text"], lang, cleaner)
         text = prepared.text
         res.foreign.extend(foreign_rows(rec["doc_id"], g, prepared))
-        doc = parse_document(rec["doc_id"], g, text, lang)
+        doc = parse_document(rec["doc_id"], g, text, lang,
+                             {k: rec[k] for k in ("title", "heading") if isinstance(rec.get(k), str)})
         stop = _stopwords(lang, cfg.stop_replace, cfg.stop_extra)
         res.n_docs[(g, lang)] += 1
         n_tokens, n_types = _count(res, (g, lang), sentence_tokens(text, doc.spans), stop)
