@@ -502,14 +502,15 @@ def concept_concordance(hits: pd.DataFrame, texts: Mapping[str, str] | pd.DataFr
 
 
 def concordance_side_by_side(kwic: pd.DataFrame) -> pd.DataFrame:
-    """The lines of :func:`concept_concordance` with the languages side by side: one row per (concept, group,
-    rank), a column per language holding "left [match] right" (empty where a language has fewer lines)."""
-    line = kwic["left"] + " [" + kwic["match"] + "] " + kwic["right"]
-    wide = kwic.assign(line=line.str.strip()).pivot_table(index=["concept", "group", "rank"], columns="language",
-                                                          values="line", aggfunc="first")
-    for lang in LANGUAGES:
-        if lang not in wide.columns:
-            wide[lang] = ""
-    wide = wide.fillna("").reset_index()
+    """The lines of :func:`concept_concordance` side by side: one row per (concept, rank), one column per
+    group and language ("doj (en)", "france (fr)"...) holding "left [match] right", empty where a cell has
+    fewer lines. Columns are ordered by language (en, fr), then group."""
+    line = (kwic["left"] + " [" + kwic["match"] + "] " + kwic["right"]).str.strip()
+    cell = kwic["group"].astype(str) + " (" + kwic["language"].astype(str) + ")"
+    wide = kwic.assign(line=line, cell=cell).pivot_table(index=["concept", "rank"], columns="cell", values="line",
+                                                         aggfunc="first")
+    order = (kwic.drop_duplicates(["group", "language"]).sort_values(["language", "group"]))
+    cols = [f"{g} ({lang})" for g, lang in zip(order["group"], order["language"])]
+    wide = wide.reindex(columns=cols).fillna("").reset_index()
     wide.columns.name = None
-    return wide[["concept", "group", "rank", *LANGUAGES]]
+    return wide[["concept", "rank", *cols]]
