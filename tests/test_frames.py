@@ -232,3 +232,17 @@ def test_frames_can_use_another_concept_lexicon(tmp_path):
     frames.write_text("- id: weather\n  concepts: [rain]\n", encoding="utf-8")
     hits = frame_sentences(docs("Il pleut. Rien."), lexicon=frames, concepts=concepts)
     assert hits["sentence_id"].tolist() == [0] and hits["term"].tolist() == ["pleut"]
+
+
+def test_frame_rules_unpack_as_pairs_and_cross_processes():
+    import pickle
+
+    from analysis.narratives.frames import frame_rules, frames_in
+    from analysis.text.parse import parse_document
+
+    rules = frame_rules()
+    assert [fid for fid, _ in rules] == list(load_frames()["frame"])  # the pipeline's `for fid, _ in rules`
+    back = pickle.loads(pickle.dumps(rules))  # sent to worker processes and Dask workers
+    assert back.concept_ids == rules.concept_ids and back.concepts.ids == rules.concepts.ids
+    doc = parse_document("d", "g", "Les cartels livrent la cocaïne. Il pleut.", "fr")
+    assert frames_in(doc, back) == frames_in(doc, rules)

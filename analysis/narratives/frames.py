@@ -27,7 +27,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from analysis.narratives.concepts import Lexicon, concept_lexicon, concepts_in
+from analysis.narratives.concepts import CONCEPTS, Lexicon, concept_lexicon, concepts_in
 from analysis.narratives.entities import DATA
 from analysis.text.parse import ParsedDocument, parse_documents
 from analysis.text.phrases import phrase_body
@@ -106,7 +106,7 @@ def load_frames(path: str | Path | None = None, concepts=None) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=8)
-def _cached(path: str, mtime: float, concepts: str | None) -> pd.DataFrame:
+def _cached(path: str, mtime: float, concepts: str | None, concepts_mtime: float) -> pd.DataFrame:
     return load_frames(path, concepts)
 
 
@@ -120,24 +120,27 @@ def _lexicon(lexicon, concepts=None) -> pd.DataFrame:
         raise ParameterError("lexicon", f"no such file: {p}", "a YAML file like analysis/narratives/data/frames.yaml")
     if isinstance(concepts, Lexicon):
         return load_frames(p, concepts)
-    return _cached(str(p), p.stat().st_mtime, None if concepts is None else str(concepts))
+    c = Path(concepts) if concepts else CONCEPTS
+    c_mtime = c.stat().st_mtime if c.is_file() else 0.0  # an edited concept lexicon is read again
+    return _cached(str(p), p.stat().st_mtime, None if concepts is None else str(concepts), c_mtime)
 
 
 class FrameRule(NamedTuple):
-    """One frame as :func:`frames_in` applies it: its id, the regex of its terms and patterns (or None), and
-    the ids of the concepts that evoke it."""
+    """One frame's id and the regex of its terms and patterns (None when it has none)."""
 
     frame: str
     regex: re.Pattern | None
-    concepts: frozenset
 
 
 class FrameRules(list):
-    """The frames of a lexicon (a list of :class:`FrameRule`) and the concept lexicon they refer to
-    (``concepts``, None when no frame uses concepts)."""
+    """The frames of a lexicon as :func:`frames_in` applies them: a list of :class:`FrameRule` (so
+    ``for fid, rx in rules`` still works), ``concept_ids`` (the concept ids evoking each frame, in the same
+    order) and ``concepts`` (the concept lexicon they refer to, None when no frame uses concepts)."""
 
-    def __init__(self, rules=(), concepts: Lexicon | None = None):
-        super().__init__(rules)
+    def __init__(self, rules=(), concept_ids=None, concepts: Lexicon | None = None):
+        super().__init__(FrameRule(*r) for r in rules)
+        self.concept_ids = [frozenset(c) for c in concept_ids] if concept_ids is not None else \
+            [frozenset()] * len(self)
         self.concepts = concepts
 
 
@@ -145,17 +148,15 @@ def frame_rules(lexicon=None, concepts=None) -> FrameRules:
     """The frames of a lexicon (None: the kit's frames.yaml; a path; a :func:`load_frames` table), ready for
     :func:`frames_in`. ``concepts``: the concept lexicon the frames refer to (None: the kit's)."""
     lex = _lexicon(lexicon, concepts)
-    cids = lex["concepts"] if "concepts" in lex.columns else [()] * len(lex)
-    rules = [FrameRule(f, rx, frozenset(c)) for f, rx, c in zip(lex["frame"], lex["regex"], cids)]
-    uses = any(r.concepts for r in rules)
-    return FrameRules(rules, lex.attrs.get("concepts") or concept_lexicon(concepts) if uses else None)
+    cids = list(lex["concepts"]) if "concepts" in lex.columns else [()] * len(lex)
+    uses = any(cids)
+    return FrameRules(zip(lex["frame"], lex["regex"]), cids,
+                      (lex.attrs.get("concepts") or concept_lexicon(concepts)) if uses else None)
 
 
 def _rules(frames) -> FrameRules:
     """Rules from :func:`frame_rules`, or from a plain list of (frame id, regex) pairs."""
-    if isinstance(frames, FrameRules):
-        return frames
-    return FrameRules([r if isinstance(r, FrameRule) else FrameRule(r[0], r[1], frozenset()) for r in frames])
+    return frames if isinstance(frames, FrameRules) else FrameRules(frames)
 
 
 def frame_matches(doc: ParsedDocument, frames, hits: list[dict] | None = None) -> list[dict]:
@@ -165,13 +166,13 @@ def frame_matches(doc: ParsedDocument, frames, hits: list[dict] | None = None) -
     rules = _rules(frames)
     text, index = doc.text, doc.index
     by_concept: dict[str, list[dict]] = {}
-    if any(r.concepts for r in rules):
+    if any(rules.concept_ids):
         if hits is None:
             hits = concepts_in(doc, rules.concepts)
         for h in hits:
             by_concept.setdefault(h["concept"], []).append(h)
     out = []
-    for fid, rx, cids in rules:
+    for (fid, rx), cids in zip(rules, rules.concept_ids):
         found = []
         if rx is not None:
             for m in rx.finditer(text):

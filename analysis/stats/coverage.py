@@ -48,26 +48,29 @@ GAP_COLUMNS = ["measure", "side_a", "side_b", "value_a", "value_b", "diff", "mar
 class Coverage:
     """Partial coverage counts per (group, language): ``counts`` maps the key to a Counter of
     ``COUNT_FIELDS``; ``uncovered`` maps it to a Counter of the lemmas of content tokens no concept covers.
-    Add two with ``+`` (batches, processes); neither is changed."""
+    ``a + b`` is a new sum (neither is changed); ``a.add(b)`` adds ``b`` into ``a`` (for a batch's running
+    total, document by document)."""
 
     counts: dict = field(default_factory=dict)
     uncovered: dict = field(default_factory=dict)
 
+    def add(self, other: "Coverage") -> "Coverage":
+        """Add ``other``'s counts into this one (in place); returns self."""
+        for key, c in other.counts.items():
+            self.counts.setdefault(key, Counter()).update(c)
+        for key, c in other.uncovered.items():
+            self.uncovered.setdefault(key, Counter()).update(c)
+        return self
+
     def __add__(self, other: "Coverage") -> "Coverage":
-        out = Coverage()
-        for part in (self, other):
-            for key, c in part.counts.items():
-                out.counts.setdefault(key, Counter()).update(c)
-            for key, c in part.uncovered.items():
-                out.uncovered.setdefault(key, Counter()).update(c)
-        return out
+        return Coverage().add(self).add(other)
 
 
 def merge(parts: Iterable[Coverage]) -> Coverage:
-    """The sum of partial coverages (documents, batches)."""
+    """The sum of partial coverages (documents, batches); none of them is changed."""
     out = Coverage()
     for p in parts:
-        out = out + p
+        out.add(p)
     return out
 
 
