@@ -32,7 +32,11 @@ def test_shipped_lexicon_has_the_frames_of_the_issue():
     ("Des moyens limités pour la police.", "police_means"),
     ("Il faut constater un flagrant délit de vente.", "law_procedure"),
     ("Le renforcement des enquêtes sous pseudonyme sur internet.", "law_procedure"),
-    ("La saisie des véhicules impliqués.", "law_procedure"),
+    ("La saisie des véhicules impliqués.", "enforcement"),
+    ("Le parquet a requis deux ans contre le prévenu.", "law_procedure"),
+    ("The defendant pleaded guilty before the judge.", "law_procedure"),
+    ("He ordered fentanyl online and had it delivered.", "commerce"),
+    ("The seizures of cocaine by the DEA.", "enforcement"),
     ("Plus de 3337 arrestations et des saisies record.", "enforcement"),
     ("193 millions de doses mortelles de fentanyl.", "health"),
     ("Les cartels de Sinaloa et de Jalisco.", "organized_crime"),
@@ -160,3 +164,85 @@ def test_impossible_comparisons(a, b, message):
 def test_one_document_per_group_is_never_supported():
     shares = pd.DataFrame({"doc_id": ["1", "2"], "group": ["A", "B"], "frame": ["f", "f"], "share": [0.9, 0.0]})
     assert not compare_frames(shares, "A", "B", n_boot=100).iloc[0]["supported"]
+
+
+# --- frames over concepts ----------------------------------------------------------------------------------
+
+def test_one_frame_definition_serves_both_languages():
+    d = docs("Les trafiquants livrent à domicile.", "Dealers deliver to the buyer's home.",
+             groups=["fr", "us"])
+    d["language"] = ["fr", "en"]
+    hits = frame_sentences(d)
+    assert set(hits.loc[hits["frame"] == "commerce", "doc_id"]) == {"d0", "d1"}
+    lex = load_frames()
+    assert lex.set_index("frame").loc["commerce", "concepts"] == ("sale_commerce", "delivery", "menu_advertising")
+
+
+def test_english_legal_prose_is_not_commerce():
+    d = docs("The court ordered him to pay restitution.", "The judge ordered his detention.")
+    d["language"] = "en"
+    assert "commerce" not in set(frame_sentences(d)["frame"])
+
+
+def test_frames_in_takes_the_concept_hits_already_found():
+    from analysis.narratives.concepts import concepts_in
+    from analysis.narratives.frames import frame_rules, frames_in
+    from analysis.text.parse import parse_document
+
+    doc = parse_document("d", "g", "Les cartels livrent la cocaïne. Un menu de prix. Il pleut.", "fr")
+    rules = frame_rules()
+    assert frames_in(doc, rules, concepts_in(doc, rules.concepts)) == frames_in(doc, rules)
+    sentences, shares = frames_in(doc, rules, hits=[])  # no concept hit given: only terms and patterns
+    assert sentences == [] and all(s["n_frame_sentences"] == 0 for s in shares)
+
+
+def test_frames_in_accepts_plain_pairs_of_id_and_regex():
+    import re
+
+    from analysis.narratives.frames import frames_in
+    from analysis.text.parse import parse_document
+
+    doc = parse_document("d", "g", "Il pleut. Rien.", "fr")
+    sentences, shares = frames_in(doc, [("rain", re.compile(r"pleut"))])
+    assert [(s["frame"], s["sentence_id"], s["term"]) for s in sentences] == [("rain", 0, "pleut")]
+    assert shares[0]["share"] == pytest.approx(0.5)
+
+
+def test_user_frame_mixing_concepts_and_terms(tmp_path):
+    path = tmp_path / "frames.yaml"
+    path.write_text("- id: mix\n  label: Mix\n  definition: d\n  concepts: [cannabis]\n  terms: [pluie]\n",
+                    encoding="utf-8")
+    hits = frame_sentences(docs("Du cannabis saisi. De la pluie. Du soleil."), lexicon=path)
+    assert hits["sentence_id"].tolist() == [0, 1] and hits["term"].tolist() == ["cannabis", "pluie"]
+
+
+def test_unknown_concept_names_the_frame(tmp_path):
+    path = tmp_path / "frames.yaml"
+    path.write_text("- id: a\n  concepts: [no_such_concept]\n", encoding="utf-8")
+    with pytest.raises(AnalysisError, match="no_such_concept") as info:
+        load_frames(path)
+    assert "frames.yaml" in str(info.value) and "(a)" in str(info.value)
+
+
+def test_frames_can_use_another_concept_lexicon(tmp_path):
+    concepts = tmp_path / "concepts.yaml"
+    concepts.write_text("- id: rain\n  label: Rain\n  definition: weather\n  en: [rain]\n  fr: [pluie, pleuvoir]\n",
+                        encoding="utf-8")
+    frames = tmp_path / "frames.yaml"
+    frames.write_text("- id: weather\n  concepts: [rain]\n", encoding="utf-8")
+    hits = frame_sentences(docs("Il pleut. Rien."), lexicon=frames, concepts=concepts)
+    assert hits["sentence_id"].tolist() == [0] and hits["term"].tolist() == ["pleut"]
+
+
+def test_frame_rules_unpack_as_pairs_and_cross_processes():
+    import pickle
+
+    from analysis.narratives.frames import frame_rules, frames_in
+    from analysis.text.parse import parse_document
+
+    rules = frame_rules()
+    assert [fid for fid, _ in rules] == list(load_frames()["frame"])  # the pipeline's `for fid, _ in rules`
+    back = pickle.loads(pickle.dumps(rules))  # sent to worker processes and Dask workers
+    assert back.concept_ids == rules.concept_ids and back.concepts.ids == rules.concepts.ids
+    doc = parse_document("d", "g", "Les cartels livrent la cocaïne. Il pleut.", "fr")
+    assert frames_in(doc, back) == frames_in(doc, rules)

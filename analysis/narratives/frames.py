@@ -1,9 +1,12 @@
 """Frames: how the story is told, measured as the share of a document's sentences that evoke each frame.
 
-The frame lexicon is a YAML data file (``analysis/data/frames.yaml``, format in ``analysis/data/README.md``):
-an id, a label, a definition, terms (whole words, ``*`` for any ending) and optional regular expressions.
-A sentence evokes a frame when one of the frame's terms occurs in it; sentences are those of
-``analysis.sentences`` so that ids agree with every other table.
+The frame lexicon is a YAML data file (``analysis/narratives/data/frames.yaml``, format in
+``analysis/narratives/data/README.md``): an id, a label, a definition, and what evokes the frame: ``concepts``
+(ids of the concept lexicon, :mod:`analysis.narratives.concepts`, matched on lemmas in English and French, so
+one definition serves both languages) and/or ``terms`` (whole words, ``*`` for any ending) and ``patterns``
+(regular expressions), as written by the user. A sentence evokes a frame when one of the frame's concepts is
+found in it or one of its terms or patterns occurs in it; sentences are those of ``analysis.sentences`` so that
+ids agree with every other table.
 
 Groups are compared over documents, not sentences: a document is the unit that was sampled, and a group
 may hold two documents. ``compare_frames`` gives the difference of mean document shares, a bootstrap
@@ -19,10 +22,12 @@ import math
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from analysis.narratives.concepts import CONCEPTS, Lexicon, concept_lexicon, concepts_in
 from analysis.narratives.entities import DATA
 from analysis.text.parse import ParsedDocument, parse_documents
 from analysis.text.phrases import phrase_body
@@ -34,11 +39,12 @@ SENTENCE_COLUMNS = ["doc_id", "group", "sentence_id", "frame", "term", "sentence
 SHARE_COLUMNS = ["doc_id", "group", "frame", "n_sentences", "n_frame_sentences", "share"]
 COMPARE_COLUMNS = ["frame", "share_a", "share_b", "diff", "ci_low", "ci_high", "p_perm", "p_min", "n_docs_a",
                    "n_docs_b", "supported"]
+MATCH_COLUMNS = ["frame", "sentence_id", "start", "end", "term"]
 EXACT_LIMIT = 20000  # exact permutation test up to this many splits, Monte Carlo beyond
 
 
-def _frame_regex(terms: list[str], patterns: list[str]) -> re.Pattern:
-    """One regex per frame: whole-word terms, prefix terms (trailing *), then the raw patterns."""
+def _frame_regex(terms: list[str], patterns: list[str]) -> re.Pattern | None:
+    """One regex per frame: whole-word terms, prefix terms (trailing *), then the raw patterns (None if none)."""
     plain = sorted({phrase_body(t.strip()) for t in terms if not t.strip().endswith("*")}, key=lambda b: (-len(b), b))
     star = sorted({phrase_body(t.strip().rstrip("*")) for t in terms if t.strip().endswith("*")},
                   key=lambda b: (-len(b), b))
@@ -48,30 +54,33 @@ def _frame_regex(terms: list[str], patterns: list[str]) -> re.Pattern:
     if star:
         parts.append(r"(?<!\w)(?:" + "|".join(star) + r")\w*")
     parts += [f"(?:{p})" for p in patterns]
-    return re.compile("|".join(parts), re.IGNORECASE)
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
-def load_frames(path: str | Path | None = None) -> pd.DataFrame:
-    """One row per frame: ``frame`` (id), ``label``, ``definition``, ``terms`` (tuple), ``patterns`` (tuple),
-    ``regex`` (compiled). Raises AnalysisError naming the file and frame at fault."""
+def load_frames(path: str | Path | None = None, concepts=None) -> pd.DataFrame:
+    """One row per frame: ``frame`` (id), ``label``, ``definition``, ``concepts``, ``terms``, ``patterns``
+    (tuples), ``regex`` (compiled terms and patterns, or None). ``concepts``: the concept lexicon the frames'
+    concept ids refer to (None: the kit's; a path; a Lexicon), kept in ``attrs["concepts"]`` when a frame uses
+    one. Raises AnalysisError naming the file and frame at fault (an unknown concept id included)."""
     path = Path(path) if path else FRAMES
-    data = load_yaml_list(path, "lexicon", "analysis/data/frames.yaml", "frames (id, label, definition, terms)",
-                          allow_empty=False)
-    rows, seen = [], set()
+    data = load_yaml_list(path, "lexicon", "analysis/narratives/data/frames.yaml",
+                          "frames (id, label, definition, concepts and/or terms)", allow_empty=False)
+    rows, seen, lexicon = [], set(), None
     for i, fr in enumerate(data, start=1):
         where = f"{path}, frame {i}"
         if not isinstance(fr, dict):
-            raise AnalysisError(f"{where}: each frame must be a mapping with id, label, definition, terms")
+            raise AnalysisError(f"{where}: each frame must be a mapping with id, label, definition, concepts or terms")
         fid = fr.get("id")
         if not isinstance(fid, str) or not re.fullmatch(r"[A-Za-z0-9_]+", fid):
             raise AnalysisError(f"{where}: 'id' must be letters, digits or _")
         if fid in seen:
             raise AnalysisError(f"{where}: duplicate id {fid!r}")
         seen.add(fid)
+        cids = fr.get("concepts") or []
         terms = fr.get("terms") or []
         patterns = fr.get("patterns") or []
-        if not isinstance(terms, list) or not isinstance(patterns, list) or not (terms or patterns):
-            raise AnalysisError(f"{where} ({fid}): give 'terms' and/or 'patterns' as lists")
+        if not all(isinstance(v, list) for v in (cids, terms, patterns)) or not (cids or terms or patterns):
+            raise AnalysisError(f"{where} ({fid}): give 'concepts', 'terms' and/or 'patterns' as lists")
         for t in terms:
             if not isinstance(t, (str, int)) or not str(t).strip().rstrip("*"):
                 raise AnalysisError(f"{where} ({fid}): empty or non-text term {t!r}")
@@ -80,55 +89,130 @@ def load_frames(path: str | Path | None = None) -> pd.DataFrame:
                 re.compile(str(p))
             except re.error as exc:
                 raise AnalysisError(f"{where} ({fid}): bad pattern {p!r}: {exc}") from None
+        if cids:
+            lexicon = lexicon or concept_lexicon(concepts)
+            unknown = [str(c) for c in cids if c not in set(lexicon.ids)]
+            if unknown:
+                raise AnalysisError(f"{where} ({fid}): unknown concept(s) {', '.join(map(repr, unknown))} "
+                                    f"(not in {lexicon.path})")
         rows.append({"frame": fid, "label": str(fr.get("label") or fid), "definition": str(fr.get("definition") or ""),
-                     "terms": tuple(str(t) for t in terms), "patterns": tuple(str(p) for p in patterns),
+                     "concepts": tuple(str(c) for c in cids), "terms": tuple(str(t) for t in terms),
+                     "patterns": tuple(str(p) for p in patterns),
                      "regex": _frame_regex([str(t) for t in terms], [str(p) for p in patterns])})
-    return pd.DataFrame(rows, columns=["frame", "label", "definition", "terms", "patterns", "regex"])
+    table = pd.DataFrame(rows, columns=["frame", "label", "definition", "concepts", "terms", "patterns", "regex"])
+    if lexicon is not None:
+        table.attrs["concepts"] = lexicon
+    return table
 
 
 @lru_cache(maxsize=8)
-def _cached(path: str, mtime: float) -> pd.DataFrame:
-    return load_frames(path)
+def _cached(path: str, mtime: float, concepts: str | None, concepts_mtime: float) -> pd.DataFrame:
+    return load_frames(path, concepts)
 
 
-def _lexicon(lexicon) -> pd.DataFrame:
+def _lexicon(lexicon, concepts=None) -> pd.DataFrame:
     if isinstance(lexicon, pd.DataFrame):
         if not {"frame", "regex"} <= set(lexicon.columns):
             raise ParameterError("lexicon", "a lexicon table needs the columns of load_frames()")
         return lexicon
     p = Path(lexicon) if lexicon else FRAMES
     if not p.is_file():
-        raise ParameterError("lexicon", f"no such file: {p}", "a YAML file like analysis/data/frames.yaml")
-    return _cached(str(p), p.stat().st_mtime)
+        raise ParameterError("lexicon", f"no such file: {p}", "a YAML file like analysis/narratives/data/frames.yaml")
+    if isinstance(concepts, Lexicon):
+        return load_frames(p, concepts)
+    c = Path(concepts) if concepts else CONCEPTS
+    c_mtime = c.stat().st_mtime if c.is_file() else 0.0  # an edited concept lexicon is read again
+    return _cached(str(p), p.stat().st_mtime, None if concepts is None else str(concepts), c_mtime)
 
 
-def frame_rules(lexicon=None) -> list[tuple[str, re.Pattern]]:
-    """(frame id, compiled regex) of each frame of the lexicon (None: the kit's frames.yaml; a path; a table)."""
-    lex = _lexicon(lexicon)
-    return list(zip(lex["frame"], lex["regex"]))
+class FrameRule(NamedTuple):
+    """One frame's id and the regex of its terms and patterns (None when it has none)."""
+
+    frame: str
+    regex: re.Pattern | None
 
 
-def frames_in(doc: ParsedDocument, frames: list[tuple[str, re.Pattern]]) -> tuple[list[dict], list[dict]]:
-    """The frame sentences of one parsed document (rows of ``SENTENCE_COLUMNS``) and its share of each frame
-    (rows of ``SHARE_COLUMNS``, zeros included)."""
+class FrameRules(list):
+    """The frames of a lexicon as :func:`frames_in` applies them: a list of :class:`FrameRule` (so
+    ``for fid, rx in rules`` still works), ``concept_ids`` (the concept ids evoking each frame, in the same
+    order) and ``concepts`` (the concept lexicon they refer to, None when no frame uses concepts)."""
+
+    def __init__(self, rules=(), concept_ids=None, concepts: Lexicon | None = None):
+        super().__init__(FrameRule(*r) for r in rules)
+        self.concept_ids = [frozenset(c) for c in concept_ids] if concept_ids is not None else \
+            [frozenset()] * len(self)
+        self.concepts = concepts
+
+
+def frame_rules(lexicon=None, concepts=None) -> FrameRules:
+    """The frames of a lexicon (None: the kit's frames.yaml; a path; a :func:`load_frames` table), ready for
+    :func:`frames_in`. ``concepts``: the concept lexicon the frames refer to (None: the kit's)."""
+    lex = _lexicon(lexicon, concepts)
+    cids = list(lex["concepts"]) if "concepts" in lex.columns else [()] * len(lex)
+    uses = any(cids)
+    return FrameRules(zip(lex["frame"], lex["regex"]), cids,
+                      (lex.attrs.get("concepts") or concept_lexicon(concepts)) if uses else None)
+
+
+def _rules(frames) -> FrameRules:
+    """Rules from :func:`frame_rules`, or from a plain list of (frame id, regex) pairs."""
+    return frames if isinstance(frames, FrameRules) else FrameRules(frames)
+
+
+def frame_matches(doc: ParsedDocument, frames, hits: list[dict] | None = None) -> list[dict]:
+    """What evokes each frame in one parsed document: rows of ``MATCH_COLUMNS`` (frame, sentence_id, start, end,
+    term as written in the text, lower-cased), in text order per frame. ``hits``: the document's concept rows
+    (:func:`analysis.narratives.concepts.concepts_in`), found here when None and a frame needs them."""
+    rules = _rules(frames)
     text, index = doc.text, doc.index
+    by_concept: dict[str, list[dict]] = {}
+    if any(rules.concept_ids):
+        if hits is None:
+            hits = concepts_in(doc, rules.concepts)
+        for h in hits:
+            by_concept.setdefault(h["concept"], []).append(h)
+    out = []
+    for (fid, rx), cids in zip(rules, rules.concept_ids):
+        found = []
+        if rx is not None:
+            for m in rx.finditer(text):
+                sid = index.locate(m.start())
+                s, e = index.spans[sid] if index.spans else (0, 0)
+                if s <= m.start() and m.end() <= e:  # within one sentence
+                    found.append((m.start(), m.end(), sid))
+        for c in cids:
+            found += [(h["start"], h["end"], h["sentence_id"]) for h in by_concept.get(c, ())]
+        for start, end, sid in sorted(set(found)):
+            out.append({"frame": fid, "sentence_id": sid, "start": start, "end": end,
+                        "term": " ".join(text[start:end].lower().split())})
+    return out
+
+
+def frames_in(doc: ParsedDocument, frames, hits: list[dict] | None = None) -> tuple[list[dict], list[dict]]:
+    """The frame sentences of one parsed document (rows of ``SENTENCE_COLUMNS``) and its share of each frame
+    (rows of ``SHARE_COLUMNS``, zeros included). ``frames``: :func:`frame_rules`; ``hits``: the document's
+    concept rows if already found (see :func:`frame_matches`)."""
+    return frame_rows(doc, frames, frame_matches(doc, frames, hits))
+
+
+def frame_rows(doc: ParsedDocument, frames, matches: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The rows of :func:`frames_in` from the document's :func:`frame_matches`."""
+    rules = _rules(frames)
+    text, index = doc.text, doc.index
+    order = {r.frame: k for k, r in enumerate(rules)}
     found: dict[tuple[int, int], list[str]] = {}
-    for k, (fid, rx) in enumerate(frames):
-        for m in rx.finditer(text):
-            sid = index.locate(m.start())
-            s, e = index.spans[sid] if index.spans else (0, 0)
-            if s <= m.start() and m.end() <= e:  # within one sentence
-                found.setdefault((sid, k), []).append(" ".join(m.group().lower().split()))
-    sentences, per_frame = [], [0] * len(frames)
+    for m in matches:
+        found.setdefault((m["sentence_id"], order[m["frame"]]), []).append(m["term"])
+    sentences, per_frame = [], [0] * len(rules)
     for sid, k in sorted(found):
         s, e = index.spans[sid]
         per_frame[k] += 1
-        sentences.append({"doc_id": doc.doc_id, "group": doc.group, "sentence_id": sid, "frame": frames[k][0],
+        sentences.append({"doc_id": doc.doc_id, "group": doc.group, "sentence_id": sid, "frame": rules[k].frame,
                           "term": "; ".join(dict.fromkeys(found[(sid, k)])), "sentence": text[s:e]})
     n = len(index.spans)
-    shares = [{"doc_id": doc.doc_id, "group": doc.group, "frame": fid, "n_sentences": n,
+    shares = [{"doc_id": doc.doc_id, "group": doc.group, "frame": r.frame, "n_sentences": n,
                "n_frame_sentences": per_frame[k], "share": per_frame[k] / n if n else 0.0}
-              for k, (fid, _) in enumerate(frames)]
+              for k, r in enumerate(rules)]
     return sentences, shares
 
 
@@ -143,16 +227,18 @@ def shares_frame(rows: list[dict]) -> pd.DataFrame:
                                                              "share": "float64"})
 
 
-def frame_sentences(docs: pd.DataFrame, lexicon=None, group_col: str | None = "group") -> pd.DataFrame:
-    """One row per (sentence, frame) evoked: doc_id, group, sentence_id, frame, term (the matched terms as
+def frame_sentences(docs: pd.DataFrame, lexicon=None, group_col: str | None = "group", concepts=None
+                    ) -> pd.DataFrame:
+    """One row per (sentence, frame) evoked: doc_id, group, sentence_id, frame, term (the matched words as
     written, lower-cased, in order of appearance, joined by "; "), sentence."""
-    frames = frame_rules(lexicon)
+    frames = frame_rules(lexicon, concepts)
     return sentences_frame([r for doc in parse_documents(docs, group_col) for r in frames_in(doc, frames)[0]])
 
 
-def frame_shares(docs: pd.DataFrame, lexicon=None, group_col: str | None = "group") -> pd.DataFrame:
+def frame_shares(docs: pd.DataFrame, lexicon=None, group_col: str | None = "group", concepts=None
+                 ) -> pd.DataFrame:
     """One row per (document, frame), zeros included: n_sentences, n_frame_sentences, share (their ratio)."""
-    frames = frame_rules(lexicon)
+    frames = frame_rules(lexicon, concepts)
     return shares_frame([r for doc in parse_documents(docs, group_col) for r in frames_in(doc, frames)[1]])
 
 
