@@ -186,7 +186,9 @@ def explorer_data(*, documents: pd.DataFrame, group_a: str, group_b: str, keynes
               "entities": entity_keyness(entities, documents, group_a, group_b),
               "concepts": concepts, "frames": frame_keyness(frames, documents, group_a, group_b)}
     line_tables = {
-        "words": lines, "bigrams": lines, "concepts": concept_lines,
+        "words": lines, "bigrams": lines,
+        "concepts": (concept_lines.assign(term=concept_lines["concept"]) if concept_lines is not None
+                     and "concept" in concept_lines.columns else concept_lines),
         "entities": _sentence_lines(entities, "canonical", lambda r: str(r.get("surface", "")), window,
                                     lines_per_side),
         "frames": _sentence_lines(frame_sentences, "frame", _frame_term, window, lines_per_side),

@@ -96,7 +96,8 @@ def keyness_findings(analysis, table: str = "keyness", what: str = "word", top: 
     k = getattr(analysis, table)
     if k is None or k.empty:
         return []
-    if not (getattr(analysis, "language_comparison", None) or {}).get("comparable", True):
+    if table in ("keyness", "keyness_bigrams") and not (getattr(analysis, "language_comparison", None)
+                                                        or {}).get("comparable", True):
         return []  # two languages: cross_language_findings says why and what is shown instead
     a, b = analysis.group_a, analysis.group_b
     pcol = "p_adjusted" if "p_adjusted" in k.columns else "p_value"
@@ -123,6 +124,22 @@ def keyness_findings(analysis, table: str = "keyness", what: str = "word", top: 
                          f"{_p(getattr(r, pcol), 'adjusted p')})")
         out.append(Finding("vocabulary", f"The {what}s most over-represented in {side} relative to {other} are "
                            + "; ".join(parts) + f" (tables/{table}.csv).", f"{table}.csv", anchor))
+    return out
+
+
+def coverage_findings(analysis) -> list[Finding]:
+    """Where the concept or frame lexicons reach one side's text much more than the other's: a difference of
+    concepts or frames between the sides may then come from the lexicon, not the texts."""
+    gap = getattr(analysis, "coverage_gap", None)
+    if gap is None or gap.empty:
+        return []
+    cov = gap.set_index("measure")
+    text = "; ".join(f"{m.replace('share_', '').replace('_', ' ')} {r.value_a:.0%} in {r.side_a} against "
+                     f"{r.value_b:.0%} in {r.side_b}" for m, r in cov.iterrows())
+    out = [Finding("coverage", f"Lexicon coverage (share of content tokens and of sentences the concept and frame "
+                   f"lexicons reach): {text} (tables/coverage.csv).", "coverage.csv", "")]
+    out += [Finding("coverage", w + " (tables/coverage_gap.csv)", "coverage_gap.csv", "")
+            for w in gap.loc[gap["differs"].astype(bool), "warning"]]
     return out
 
 
@@ -237,7 +254,9 @@ def findings(analysis) -> pd.DataFrame:
     table = getattr(analysis, "findings_table", None)
     if table is None:
         rows = (corpus_findings(analysis) + cross_language_findings(analysis) + keyness_findings(analysis)
-                + keyness_findings(analysis, "keyness_bigrams", "bigram", top=2) + frame_findings(analysis)
+                + keyness_findings(analysis, "keyness_bigrams", "bigram", top=2)
+                + keyness_findings(analysis, "concept_keyness", "concept") + coverage_findings(analysis)
+                + frame_findings(analysis)
                 + actor_findings(analysis) + claim_findings(analysis) + voice_findings(analysis))
         table = pd.DataFrame([f.__dict__ for f in rows], columns=["topic", "text", "table", "anchor"])
         if hasattr(analysis, "findings_table"):
@@ -248,7 +267,7 @@ def findings(analysis) -> pd.DataFrame:
 def summary(analysis, limit: int = 5) -> list[str]:
     """A few findings for the index page, plain text (escaped by the page)."""
     f = findings(analysis)
-    order = ["vocabulary", "frames", "actors", "claims", "voices", "corpus"]
+    order = ["vocabulary", "frames", "coverage", "actors", "claims", "voices", "corpus"]
     picked = []
     for topic in order:
         picked += list(f.loc[f["topic"] == topic, "text"].head(1))

@@ -130,3 +130,36 @@ def boilerplate_by_source(boilerplate: pd.DataFrame) -> pd.DataFrame:
     """Per source and kind: blocks left out and the characters they took."""
     return (boilerplate.groupby(["source", "kind"]).agg(blocks=("text", "size"), n_chars=("n_chars", "sum"))
             .reset_index().sort_values(["source", "kind"], kind="mergesort").reset_index(drop=True))
+
+
+def concepts_wide(freqs: pd.DataFrame) -> pd.DataFrame:
+    """Concept frequencies, one row per concept, one column per group and language (per 10,000 content tokens),
+    most frequent first."""
+    cell = freqs["group"].astype(str) + " (" + freqs["language"].astype(str) + ")"
+    wide = freqs.assign(cell=cell).pivot_table(index="term", columns="cell", values="per_10k", fill_value=0.0)
+    wide = wide.assign(_t=wide.sum(axis=1)).sort_values(["_t"], ascending=False, kind="mergesort").drop(columns="_t")
+    wide.columns.name = None
+    return wide.reset_index().rename(columns={"term": "concept"})
+
+
+def uncovered_wide(uncovered: pd.DataFrame) -> pd.DataFrame:
+    """The uncovered words by rank, one column per group and language ("word (count)")."""
+    cell = uncovered["group"].astype(str) + " (" + uncovered["language"].astype(str) + ")"
+    shown = uncovered["word"].astype(str) + " (" + uncovered["count"].astype(str) + ")"
+    wide = uncovered.assign(cell=cell, shown=shown).pivot_table(index="rank", columns="cell", values="shown",
+                                                                aggfunc="first").fillna("")
+    wide.columns.name = None
+    return wide.reset_index()
+
+
+def concept_lines_side_by_side(lines: pd.DataFrame, concepts: list[str]) -> pd.DataFrame:
+    """The concept lines of ``concepts``, one row per (concept, rank), one column per group and language."""
+    from analysis.narratives.concepts import concordance_side_by_side
+
+    sub = lines[lines["concept"].isin(concepts)]
+    if sub.empty:
+        return pd.DataFrame(columns=["concept", "rank"])
+    wide = concordance_side_by_side(sub)
+    order = {c: i for i, c in enumerate(concepts)}
+    return wide.sort_values(["concept", "rank"], key=lambda s: s.map(order) if s.name == "concept" else s,
+                            kind="mergesort").reset_index(drop=True)

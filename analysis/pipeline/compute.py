@@ -33,7 +33,8 @@ from analysis.pipeline.tables import write_tables  # noqa: F401  (part of this m
 
 TABLES = ("documents", "frequencies", "frequencies_bigrams", "keyness", "keyness_bigrams", "collocations",
           "concordance", "entities", "claims", "quotes", "frames", "frame_sentences", "frame_evidence_counts",
-          "frame_comparison", "language_mix", "keyness_reference", "boilerplate", "foreign_paragraphs", "explorer_lines")
+          "frame_comparison", "language_mix", "keyness_reference", "boilerplate", "foreign_paragraphs", "explorer_lines", "concept_frequencies",
+          "concept_keyness", "concept_terms", "concept_concordance", "coverage", "uncovered", "coverage_gap")
 CONCORDANCE_TERMS = 5  # key terms per side shown in concordance lines
 CONCORDANCE_LINES = 8  # lines per term
 BATCH_SIZE = 500  # documents per batch of the pass
@@ -229,7 +230,8 @@ def compute(p: dict, key: str = "", docs: pd.DataFrame | None = None, checked: b
     extra = tuple(w.strip().lower() for w in p["extra_stopwords"].split(",") if w.strip())
     cfg = D.PassConfig(language=p["language"], stop_replace=p["stopwords"] or None, stop_extra=extra,
                        gazetteer=p["gazetteer"] or None,
-                       lexicon=p["lexicon"] or None, evidence_cap=None if p["full_tables"] else p["evidence_cap"])
+                       lexicon=p["lexicon"] or None, concepts=p["concepts"] or None,
+                       evidence_cap=None if p["full_tables"] else p["evidence_cap"])
     n_seen = Counter()
     model, cleaner = None, None
     if p["boilerplate"] != "off":
@@ -274,6 +276,8 @@ def compute(p: dict, key: str = "", docs: pd.DataFrame | None = None, checked: b
                               gazetteer=p["gazetteer"] or None)
     with _step(steps, "counts"):
         _text_tables(result, merged.counts, p)
+    with _step(steps, "concepts"):
+        _concept_tables(result, merged, p)
     with _step(steps, "frame_comparison"):
         from analysis.narratives import frames
 
@@ -474,6 +478,29 @@ def concordance_lines(records, keyness: pd.DataFrame, group_a: str, group_b: str
     if not parts:
         return pd.DataFrame(columns=CONCORDANCE_COLUMNS)
     return pd.concat(parts, ignore_index=True)[CONCORDANCE_COLUMNS]
+
+
+def _concept_tables(result: Analysis, merged, p: dict) -> None:
+    """Concepts counted like words (frequencies per group and language, keyness across the sides: concepts
+    are language-neutral, so this is the comparison that holds across languages), their terms, KWIC lines, and
+    how much of each side's text the concept and frame lexicons reach (coverage, and where it differs)."""
+    from analysis.narratives import concepts as K
+    from analysis.stats import coverage as V
+    from analysis.stats.keyness import keyness
+
+    a, b = p["group_a"], p["group_b"]
+    result.concept_frequencies = K.concept_counts(merged.concepts, by_language=True)
+    try:
+        result.concept_keyness = keyness(K.concept_counts(merged.concepts), a, b, min_count=p["min_count"])
+    except ComparisonError as err:
+        result.concept_keyness = None
+        result.missing["concept_keyness"] = f"not available: {err}"
+    result.concept_terms = K.concept_terms(p["concepts"] or None)
+    result.concept_concordance = merged.concept_lines
+    cov = V.coverage_table(merged.coverage)
+    result.coverage = cov
+    result.uncovered = V.uncovered_table(merged.coverage, top_n=50)
+    result.coverage_gap = V.coverage_gap(cov, a, b, margin=V.MARGIN) if len(cov) else None
 
 
 def _line_tables(result: Analysis, records, p: dict) -> None:

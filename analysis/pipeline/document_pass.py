@@ -21,9 +21,11 @@ from functools import lru_cache
 import pandas as pd
 
 from analysis.narratives import claims as C
+from analysis.narratives import concepts as K
 from analysis.narratives import entities as E
 from analysis.narratives import frames as F
 from analysis.narratives import quotes as Q
+from analysis.stats import coverage as V
 from analysis.text.cleaning import foreign_rows, foreign_table, prepare_text
 from analysis.text.parse import parse_document
 from analysis.text.stopwords import get_stopwords
@@ -41,6 +43,7 @@ class PassConfig:
     stop_extra: tuple = ()  # words added to the stop words of each language
     gazetteer: str | None = None
     lexicon: str | None = None
+    concepts: str | None = None  # the concept lexicon (None: the kit's concepts.yaml)
     evidence_cap: int | None = 200  # frame sentences kept per (frame, group, language); None keeps all
     source_key: str = "group"  # the record key naming a document's source (whose boilerplate it shares)
 
@@ -66,6 +69,9 @@ class BatchResult:
     evidence: list = field(default_factory=list)  # frame sentences, capped by (frame, group, language)
     evidence_total: Counter = field(default_factory=Counter)  # (frame, group, language) -> sentences found
     foreign: list = field(default_factory=list)  # paragraphs in another language than their document's
+    concepts: K.ConceptTally = field(default_factory=K.ConceptTally)
+    concept_lines: list = field(default_factory=list)  # concept KWIC lines, capped by (concept, group, language)
+    coverage: V.Coverage = field(default_factory=V.Coverage)
 
 
 def sentence_tokens(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
@@ -91,7 +97,8 @@ class _Extractors:
     def __init__(self, cfg: PassConfig):
         self.matcher = E.matcher_for(cfg.gazetteer)
         self.quote_rules = Q.quote_rules(gazetteer=cfg.gazetteer)
-        self.frames = F.frame_rules(cfg.lexicon)
+        self.concepts = K.concept_lexicon(cfg.concepts)
+        self.frames = F.frame_rules(cfg.lexicon, concepts=self.concepts)
 
     @classmethod
     def for_config(cls, cfg: PassConfig) -> "_Extractors":
@@ -159,14 +166,46 @@ def run_batch(batch: list[dict], cfg: PassConfig, cleaner=None) -> BatchResult:
         res.entities.extend(E.entities_in(doc, ex.matcher))
         res.claims.extend(C.claims_in(doc))
         res.quotes.extend(Q.quotes_in(doc, ex.quote_rules))
-        sentences, shares = F.frames_in(doc, ex.frames)
+        found = K.scan(doc, ex.concepts, stopwords=stop)
+        res.concepts.add_scan(doc, found)
+        res.concept_lines.extend(_concept_lines(doc, found.rows))
+        matches = F.frame_matches(doc, ex.frames, found.rows)
+        res.coverage.add(V.coverage_in(g, found.language, found.n_sentences, found.content, found.rows, matches))
+        sentences, shares = F.frame_rows(doc, ex.frames, matches)
         res.frames.extend(shares)
         for row in sentences:
             row["language"] = lang
             res.evidence_total[(row["frame"], g, lang)] += 1
         res.evidence.extend(sentences)
     res.evidence = cap_evidence(res.evidence, cfg.evidence_cap)
+    res.concept_lines = cap_lines(res.concept_lines)
     return res
+
+
+CONCEPT_LINES = 5  # concept KWIC lines kept per (concept, group, language)
+
+
+def _concept_lines(doc, hits: list[dict], window: int = 8) -> list[dict]:
+    """KWIC lines of a document's concept hits (one per hit; capped per batch and at the merge)."""
+    out = []
+    for h in hits:
+        left, right = K._context(doc.text, h["start"], h["end"], window)
+        out.append({"concept": h["concept"], "group": h["group"], "language": h["language"], "doc_id": h["doc_id"],
+                    "sentence_id": h["sentence_id"], "start": h["start"], "term": h["term"], "left": left,
+                    "match": " ".join(doc.text[h["start"]:h["end"]].split()), "right": right})
+    return out
+
+
+def cap_lines(rows: list[dict], cap: int = CONCEPT_LINES) -> list[dict]:
+    """Keep, per (concept, group, language), the ``cap`` lines of smallest hash of (doc_id, start): spread over
+    the corpus and the same whatever the batches."""
+    by: dict[tuple, list] = {}
+    for r in rows:
+        by.setdefault((r["concept"], r["group"], r["language"]), []).append(r)
+    kept = []
+    for sub in by.values():
+        kept.extend(sorted(sub, key=lambda r: (evidence_key(r["doc_id"], r["start"]), r["doc_id"], r["start"]))[:cap])
+    return kept
 
 
 def cap_evidence(rows: list[dict], cap: int | None) -> list[dict]:
@@ -198,12 +237,16 @@ class Merged:
     frame_sentences: pd.DataFrame
     evidence_total: pd.DataFrame
     foreign: pd.DataFrame
+    concepts: K.ConceptTally
+    concept_lines: pd.DataFrame
+    coverage: V.Coverage
 
 
 def merge(results, cfg: PassConfig) -> Merged:
     """Add up :class:`BatchResult` objects given in batch order."""
     total = BatchResult()
-    docs, ents, cls, qts, frs, ev, foreign = [], [], [], [], [], [], []
+    docs, ents, cls, qts, frs, ev, foreign, lines = [], [], [], [], [], [], [], []
+    tally, cov = K.ConceptTally(), V.Coverage()
     for r in results:
         total.n_docs.update(r.n_docs)
         for name in ("word_total", "bigram_total", "evidence_total"):
@@ -227,6 +270,9 @@ def merge(results, cfg: PassConfig) -> Merged:
         frs.extend(r.frames)
         ev.extend(r.evidence)
         foreign.extend(r.foreign)
+        lines.extend(r.concept_lines)
+        tally = tally + r.concepts
+        cov.add(r.coverage)
     ev = cap_evidence(ev, cfg.evidence_cap)
     order = {d["doc_id"]: i for i, d in enumerate(docs)}
     rank = {fid: k for k, (fid, _) in enumerate(_Extractors.for_config(cfg).frames)}
@@ -246,4 +292,17 @@ def merge(results, cfg: PassConfig) -> Merged:
         frame_sentences=evidence,
         evidence_total=totals,
         foreign=foreign_table(foreign),
+        concepts=tally,
+        concept_lines=_lines_frame(cap_lines(lines)),
+        coverage=cov,
     )
+
+
+def _lines_frame(rows: list[dict]) -> pd.DataFrame:
+    cols = ["concept", "group", "language", "rank", "doc_id", "sentence_id", "term", "left", "match", "right"]
+    rows = sorted(rows, key=lambda r: (r["concept"], r["language"], r["group"], r["doc_id"], r["start"]))
+    rank: Counter = Counter()
+    for r in rows:
+        rank[(r["concept"], r["group"], r["language"])] += 1
+        r["rank"] = rank[(r["concept"], r["group"], r["language"])]
+    return pd.DataFrame(rows, columns=cols).astype({"rank": "int64", "sentence_id": "int64"})

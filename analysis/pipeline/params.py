@@ -43,6 +43,8 @@ SPECS: dict[str, Spec] = {
              "an integer >= 1"),
         Spec("lexicon", str, "", "frame lexicon (YAML); empty for the kit's own analysis/data/frames.yaml",
              "empty or an existing .yaml file"),
+        Spec("concepts", str, "", "bilingual concept lexicon (YAML); empty for the kit's own "
+             "analysis/narratives/data/concepts.yaml", "empty or an existing .yaml file"),
         Spec("gazetteer", str, "", "actor gazetteer (YAML); empty for the kit's own analysis/data/gazetteer.yaml",
              "empty or an existing .yaml file"),
         Spec("include_code", bool, False, "show code cells in the HTML", "true or false"),
@@ -146,7 +148,7 @@ def check_values(params: dict[str, Any]) -> dict[str, Any]:
         raise ParameterError("group_a", "'rest' may only be used as group_b", SPECS["group_a"].allowed)
     if not Path(params["corpus"]).exists():
         raise ParameterError("corpus", f"no such file or folder: {params['corpus']}", SPECS["corpus"].allowed)
-    for name in ("lexicon", "gazetteer", "stopwords"):
+    for name in ("lexicon", "concepts", "gazetteer", "stopwords"):
         if params[name] and not Path(params[name]).is_file():
             raise ParameterError(name, f"no such file: {params[name]}", SPECS[name].allowed)
     return params

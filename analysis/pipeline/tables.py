@@ -32,6 +32,13 @@ WRITTEN = (
     ("keyness_reference", "keyness_reference", None),
     ("boilerplate", "boilerplate", None),
     ("foreign_paragraphs", "foreign_paragraphs", ["doc_id", "start"]),
+    ("concept_frequencies", "concept_frequencies", None),
+    ("concept_keyness", "concept_keyness", None),
+    ("concept_terms", "concept_terms", None),
+    ("concept_concordance", "concept_concordance", None),
+    ("coverage", "coverage", None),
+    ("uncovered", "uncovered", None),
+    ("coverage_gap", "coverage_gap", None),
 )
 FRONT = {
     "claims": ("doc_id", "group", "value", "unit", "object", "hedge", "category", "text"),
