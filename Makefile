@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 KERNEL := narratives-kit
 
 .DEFAULT_GOAL := help
-.PHONY: help setup reports test lab bench clean-cache clean
+.PHONY: help setup reports test test-fast lab bench clean-cache clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,6 +35,10 @@ reports: $(STAMP)  ## render every report of the seed corpus into reports/seeds/
 test: $(STAMP)  ## run the whole test suite
 	$(COMPILE)
 	$(PY) -m pytest
+
+test-fast: $(STAMP)  ## the tests that render no report, open no browser and read no shared corpus (daily work)
+	$(COMPILE)
+	$(PY) -m pytest -m "not slow and not browser and not shared" -q
 
 lab: $(STAMP)  ## open JupyterLab on the notebooks
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
