@@ -89,3 +89,32 @@ class ReportError(AnalysisError):
 
     def __reduce__(self):
         return (type(self), (self.detail, self.notebook, self.cell, self.partial_dir))
+
+
+class NotebookExecutionError(ReportError):
+    """A cell of a report notebook raised, modelled on papermill's ``PapermillExecutionError``: the notebook,
+    the cell's index in the notebook and its execution count, its source, the exception's name, value and
+    traceback (as the kernel reported them), the folder where the partial output was kept and the exit code.
+    Picklable, so that it crosses process boundaries whole."""
+
+    def __init__(self, notebook: str, cell_index: int, exec_count: int | None, source: str, ename: str, evalue: str,
+                 traceback: list[str] | None = None, partial_dir: str | None = None, exit_code: int = 1,
+                 detail: str | None = None):
+        self.cell_index, self.exec_count, self.source = cell_index, exec_count, source
+        self.ename, self.evalue, self.traceback = ename, evalue, list(traceback or [])
+        self.exit_code = exit_code
+        where = f"In [{exec_count}]" if exec_count is not None else "a cell that did not start"
+        message = detail or (f"{ename}: {evalue} (the cell {where}, cell index {cell_index} of the executed "
+                             f"notebook {notebook}.ipynb)")
+        super().__init__(message, notebook=notebook, cell=exec_count if exec_count is not None else cell_index,
+                         partial_dir=partial_dir)
+
+    def with_partial(self, partial_dir: str, suffix: str = "") -> "NotebookExecutionError":
+        """The same error, once the partial output has been kept in ``partial_dir``."""
+        return NotebookExecutionError(self.notebook, self.cell_index, self.exec_count, self.source, self.ename,
+                                      self.evalue, self.traceback, partial_dir, self.exit_code,
+                                      detail=self.detail + suffix)
+
+    def __reduce__(self):
+        return (type(self), (self.notebook, self.cell_index, self.exec_count, self.source, self.ename, self.evalue,
+                             self.traceback, self.partial_dir, self.exit_code, self.detail))

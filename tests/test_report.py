@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import pickle
 import os
 import re
 import shutil
@@ -258,6 +259,16 @@ def test_failing_cell_names_notebook_and_cell_and_keeps_published_report(tmp_pat
     kept = json.loads((partial / "b_maybe.ipynb").read_text(encoding="utf-8"))
     assert any(o.get("ename") == "ValueError" for c in kept["cells"] for o in c.get("outputs", []))
     assert sorted(p.name for p in out.parent.iterdir()) == ["seeds", "seeds.partial"]
+    # modelled on papermill's execution error: the cell, its source, the exception and its traceback
+    from analysis.errors import NotebookExecutionError
+
+    assert isinstance(err, NotebookExecutionError)
+    assert err.ename == "ValueError" and "boom in b" in err.evalue and "raise ValueError" in err.source
+    assert err.exec_count == 4 and err.cell_index >= 3 and err.exit_code == 1
+    assert any("ValueError" in line for line in err.traceback)
+    again = pickle.loads(pickle.dumps(err))
+    assert (again.notebook, again.cell_index, again.source, again.traceback, again.partial_dir, str(again)) == \
+        (err.notebook, err.cell_index, err.source, err.traceback, err.partial_dir, str(err))
 
 
 # --------------------------------------------------------------------------------------------- other corpora

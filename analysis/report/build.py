@@ -36,7 +36,7 @@ from pathlib import Path
 from analysis.report import runner as R
 from analysis.pipeline import params as P
 from analysis.pipeline.cache_location import CACHE_ENV, cache_dir
-from analysis.errors import AnalysisError, ReportError
+from analysis.errors import AnalysisError, NotebookExecutionError, ReportError
 from analysis.pages import PAGES
 
 # The analysis modules (pandas, the pipeline, the HTML helpers) are imported where they are used: a run starts its
@@ -327,6 +327,9 @@ def _run_report(corpus, out, params, only, jobs, force, progress, notebook_dir, 
             err = ReportError("interrupted (SIGINT); the published report was not touched", partial_dir=str(partial))
             err.exit_code = 130
             raise err from None
+        except NotebookExecutionError as err:
+            partial = _keep_partial(build, out)
+            raise err.with_partial(str(partial), "; the published report was not touched") from None
         except ReportError as err:
             partial = _keep_partial(build, out)
             raise ReportError(err.detail + "; the published report was not touched", notebook=err.notebook,

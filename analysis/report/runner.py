@@ -28,7 +28,7 @@ import threading
 import time
 from pathlib import Path
 
-from analysis.errors import ReportError
+from analysis.errors import NotebookExecutionError, ReportError
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "narratives"
@@ -365,7 +365,9 @@ def _execute(task: dict, km, results, picked: float) -> bool:
                                  progress_bar=False, log_output=False, request_save_on_cell_execute=False, km=km)
     except PapermillExecutionError as err:
         results.put(("failed", name, {"cell_index": err.cell_index, "exec_count": err.exec_count,
-                                      "ename": err.ename, "evalue": str(err.evalue)[:2000]}))
+                                      "source": str(err.source)[:5000], "ename": err.ename,
+                                      "evalue": str(err.evalue)[:2000],
+                                      "traceback": [str(t)[:5000] for t in (err.traceback or [])][-20:]}))
         return False
     except BaseException as err:  # kernel died, bad notebook file, ...: report it, the caller decides
         results.put(("error", name, f"{type(err).__name__}: {err}"[:2000]))
@@ -492,11 +494,8 @@ class KernelPool:
                     bar.set_postfix_str(name, refresh=False)
                     bar.update(1)
                 elif status == "failed":
-                    count = info["exec_count"]
-                    where = f"In [{count}]" if count is not None else "a cell that did not start"
-                    raise ReportError(f"{info['ename']}: {info['evalue']} (the cell {where}, cell index "
-                                      f"{info['cell_index']} of the executed notebook {name}.ipynb)",
-                                      notebook=name, cell=count if count is not None else info["cell_index"])
+                    raise NotebookExecutionError(name, info["cell_index"], info["exec_count"], info["source"],
+                                                 info["ename"], info["evalue"], info["traceback"])
                 else:
                     wid = next((w for w, n in self.current.items() if n == name), None)
                     raise ReportError(f"{info}{self._log_tail(wid)}", notebook=name)
