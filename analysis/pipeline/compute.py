@@ -287,8 +287,9 @@ def compute(p: dict, key: str = "", docs: pd.DataFrame | None = None, checked: b
         _line_tables(result, _cleaned(_side_records(compared(), p), cfg, cleaner), p)
     from analysis.pages import findings
 
-    with contextlib.suppress(Exception):  # a courtesy: the pages work them out (and show the error) themselves
+    with _step(steps, "findings"), contextlib.suppress(Exception):  # a courtesy: the pages work them out too
         findings.findings(result)
+    result.step_seconds = dict(steps)
     return result
 
 
