@@ -318,3 +318,16 @@ def test_press_release_categories(text, category):
 def test_vague_scale_words_multiply():
     assert values("hundreds of thousands of dollars") == [100_000]
     assert values("des dizaines de milliards d'euros") == [10e9]
+
+
+def test_excluded_spans_searched_near_digits_equal_a_whole_text_search():
+    """The page-furniture patterns are searched only in the lines that hold a digit (and their neighbours):
+    exactly the spans a search of the whole text finds, here on texts made to sit on the segment edges."""
+    from analysis.narratives.claims import EXCLUDE_RES, excluded_spans
+
+    texts = ["Call (555) 123-4567 today.\nNo digits here.\nOn 12 juin 2023 at 10:30 a.m., 21 U.S.C. 841.",
+             "n°\n5 and no. 7\n\nLine\n24 heures sur 24\nend 92101", "plain text, nothing", "9\n9\n9",
+             "Dallas, TX 75207\n330 W. Main Street\nmars 2019 et 1er mai 2022"]
+    for t in texts:
+        full = sorted({(m.start(), m.end()) for rx in EXCLUDE_RES for m in rx.finditer(t)})
+        assert excluded_spans(t) == full, t

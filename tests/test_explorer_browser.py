@@ -106,7 +106,7 @@ def test_search_click_switch_and_hover(browser, report):  # noqa: F811
         assert term in tip and "G²" in tip and f"{data['groups'][0]}: {row[1]} ×" in tip
         # the switch offers the views of this run, and shows another one
         options = page.eval_on_selector_all("#kx-view option", "os => os.map(o => o.value)")
-        assert options == list(data["views"]) and "concepts" not in options  # no concept table in this run
+        assert options == list(data["views"]) and "concepts" in options  # the analysis counts concepts
         for view in options[1:]:  # the query stays and filters the new view; cleared, every point shows
             page.select_option("#kx-view", view)
             rows = data["views"][view]["rows"]

@@ -173,8 +173,11 @@ def alive(pids: set[int]) -> set[int]:
 def test_signal_mid_run_leaves_published_report(published, sig, code):
     pub = published
     # a full run (the signal cuts it short anyway): the widest window to land the signal mid-way
+    # SIGINT back to its default in the child: a test run started in the background (SIGINT ignored, as a
+    # non-interactive shell does for "&") must still see the report react to it as a user's terminal would
     proc = subprocess.Popen(cli(*pub.argv("--force")), cwd=pub.base, env=pub.env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 120
         build = None

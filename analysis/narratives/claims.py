@@ -477,8 +477,39 @@ def _overlaps(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
     return any(s < b and a < e for a, b in spans)
 
 
+_DIGIT = re.compile(r"\d")
+
+
+def _digit_segments(text: str) -> list[tuple[int, int]]:
+    """Stretches of ``text`` that can hold a match of :data:`EXCLUDE_RES`: every one of those patterns holds a
+    digit and crosses at most one line end, so each line holding a digit, with the lines before and after it,
+    merged where they touch. Searching only these finds exactly what a search of the whole text finds (a
+    segment ends at a line end, where the patterns' look-aheads see what they would see in the whole text)."""
+    segs: list[tuple[int, int]] = []
+    for m in _DIGIT.finditer(text):
+        if segs and m.start() < segs[-1][1]:
+            continue
+        ls = text.rfind("\n", 0, m.start())
+        ls = text.rfind("\n", 0, ls) + 1 if ls > 0 else 0
+        le = text.find("\n", m.start())
+        le = len(text) if le < 0 else text.find("\n", le + 1)
+        le = len(text) if le < 0 else le
+        if segs and ls <= segs[-1][1]:
+            segs[-1] = (segs[-1][0], le)
+        else:
+            segs.append((ls, le))
+    return segs
+
+
+def excluded_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of dates, times, identifiers and page furniture (:data:`EXCLUDE_RES`) in ``text``."""
+    segs = _digit_segments(text)
+    found = {(m.start(), m.end()) for rx in EXCLUDE_RES for s, e in segs for m in rx.finditer(text, s, e)}
+    return sorted(found)
+
+
 def _claims_in(text: str, index: SentenceIndex) -> list[dict]:
-    excluded = [(m.start(), m.end()) for rx in EXCLUDE_RES for m in rx.finditer(text)]
+    excluded = excluded_spans(text)
     claims: list[dict] = []
     taken: list[tuple[int, int]] = []
 

@@ -520,7 +520,8 @@ def _line_tables(result: Analysis, records, p: dict) -> None:
     def tap(recs):
         for rec in recs:
             if any(v > 0 for v in need.values()):
-                present = [t for t in need if need[t] > 0 and t in set(find_tokens(rec["text"]))]
+                tokens = set(find_tokens(rec["text"]))
+                present = [t for t in need if need[t] > 0 and t in tokens]
                 if present:
                     kept.append(rec)
                     for t in present:

@@ -145,6 +145,7 @@ def run_batch(batch: list[dict], cfg: PassConfig, cleaner=None) -> BatchResult:
     boilerplate model (:meth:`analysis.text.boilerplate.Boilerplate.for_cleaning`), None to keep the texts."""
     ex = _Extractors.for_config(cfg)
     res = BatchResult()
+    texts: dict[str, str] = {}  # of the documents with concept hits, for the KWIC lines kept at the end
     for rec in batch:
         g = str(rec.get("group", ""))
         lang = language_of(rec, cfg.language)
@@ -168,7 +169,10 @@ def run_batch(batch: list[dict], cfg: PassConfig, cleaner=None) -> BatchResult:
         res.quotes.extend(Q.quotes_in(doc, ex.quote_rules))
         found = K.scan(doc, ex.concepts, stopwords=stop)
         res.concepts.add_scan(doc, found)
-        res.concept_lines.extend(_concept_lines(doc, found.rows))
+        hits = cap_lines(found.rows)
+        if hits:
+            res.concept_lines.extend(hits)
+            texts[doc.doc_id] = text
         matches = F.frame_matches(doc, ex.frames, found.rows)
         res.coverage.add(V.coverage_in(g, found.language, found.n_sentences, found.content, found.rows, matches))
         sentences, shares = F.frame_rows(doc, ex.frames, matches)
@@ -178,21 +182,22 @@ def run_batch(batch: list[dict], cfg: PassConfig, cleaner=None) -> BatchResult:
             res.evidence_total[(row["frame"], g, lang)] += 1
         res.evidence.extend(sentences)
     res.evidence = cap_evidence(res.evidence, cfg.evidence_cap)
-    res.concept_lines = cap_lines(res.concept_lines)
+    res.concept_lines = _concept_lines(texts, cap_lines(res.concept_lines))
     return res
 
 
 CONCEPT_LINES = 5  # concept KWIC lines kept per (concept, group, language)
 
 
-def _concept_lines(doc, hits: list[dict], window: int = 8) -> list[dict]:
-    """KWIC lines of a document's concept hits (one per hit; capped per batch and at the merge)."""
+def _concept_lines(texts: dict, hits: list[dict], window: int = 8) -> list[dict]:
+    """KWIC lines of the concept hits a batch keeps (``texts``: doc_id -> analysed text of the batch)."""
     out = []
     for h in hits:
-        left, right = K._context(doc.text, h["start"], h["end"], window)
+        text = texts[h["doc_id"]]
+        left, right = K._context(text, h["start"], h["end"], window)
         out.append({"concept": h["concept"], "group": h["group"], "language": h["language"], "doc_id": h["doc_id"],
                     "sentence_id": h["sentence_id"], "start": h["start"], "term": h["term"], "left": left,
-                    "match": " ".join(doc.text[h["start"]:h["end"]].split()), "right": right})
+                    "match": " ".join(text[h["start"]:h["end"]].split()), "right": right})
     return out
 
 
