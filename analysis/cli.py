@@ -15,11 +15,20 @@ from pathlib import Path
 from analysis.pipeline import params as P
 from analysis.errors import AnalysisError, CorpusError, ParameterError, ReportError
 
-KIT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("narratives-kit")
+    except PackageNotFoundError:  # a clone used without installing it
+        return "unknown (not installed)"
 
 
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--version", action="version", version=f"narratives-kit {_version()}")
     sub = ap.add_subparsers(dest="command", required=True)
     names = ", ".join(P.SPECS)
     rp = sub.add_parser("report", help="render the report pages of a corpus",
@@ -63,7 +72,11 @@ SAMPLE_PARAMS = {"k": "sentences per frame, side and language labelled by the ki
 
 
 def _default_corpus() -> str:
-    return "seeds" if Path("seeds").exists() or not (KIT_ROOT / "seeds").exists() else str(KIT_ROOT / "seeds")
+    if Path("seeds").exists():
+        return "seeds"
+    from analysis.report.build import SEED_DIR
+
+    return str(SEED_DIR)
 
 
 def cmd_report(args) -> int:

@@ -43,7 +43,19 @@ from analysis.pages import PAGES
 # kernels before it imports them, so that they boot while this process loads.
 
 KIT_ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK_DIR = KIT_ROOT / "notebooks"
+
+
+def _kit_folder(name: str, package: str) -> Path:
+    """A folder of the kit: beside the package in a clone (``notebooks/``, ``seeds/``), else the copy an installed
+    wheel carries inside the package (``analysis/kit_notebooks``, ``analysis/kit_seeds``)."""
+    here = KIT_ROOT / name
+    if here.is_dir():
+        return here
+    return Path(__file__).resolve().parents[1] / package
+
+
+NOTEBOOK_DIR = _kit_folder("notebooks", "kit_notebooks")
+SEED_DIR = _kit_folder("seeds", "kit_seeds")
 TEMPLATE_DIR = R.TEMPLATE_DIR
 NOTEBOOKS = tuple(name for name, _, _ in PAGES)
 SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143}
