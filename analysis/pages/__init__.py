@@ -13,4 +13,6 @@ PAGES = (
     ("05_comparison", "Comparison", "the two narratives compared: findings generated from the tables"),
     ("06_explorer", "Explorer", "every term of the two sides on one scatter: search, hover, click for its lines in "
      "context"),
+    ("07_over_time", "Over time", "frames and kinds of actors by month, quarter or year and side, with their "
+     "uncertainty"),
 )

@@ -163,3 +163,23 @@ def concept_lines_side_by_side(lines: pd.DataFrame, concepts: list[str]) -> pd.D
     order = {c: i for i, c in enumerate(concepts)}
     return wide.sort_values(["concept", "rank"], key=lambda s: s.map(order) if s.name == "concept" else s,
                             kind="mergesort").reset_index(drop=True)
+
+
+def periods_summary(analysis) -> str:
+    """One sentence on the periods of page 07 and the documents that could not be placed."""
+    per = getattr(analysis, "periods", None) or {}
+    n, names = int(per.get("n_undated", 0)), per.get("undated", [])
+    unit = per.get("unit") or "period"
+    text = f"Documents are grouped by {unit}."
+    if n:
+        shown = ", ".join(map(str, names[:20])) + (" ..." if n > 20 else "")
+        text += (f" {n} document(s) have no date precise enough for a {unit} and are left out of this page: "
+                 f"{shown} (tables/documents.csv lists every document with its date).")
+    return text
+
+
+def documents_by_period_wide(table: pd.DataFrame) -> pd.DataFrame:
+    """Documents per period (rows) and side (columns)."""
+    wide = table.pivot_table(index="period", columns="group", values="n_docs", fill_value=0)
+    wide.columns.name = None
+    return wide.reset_index()

@@ -34,12 +34,13 @@ from analysis.pipeline.tables import write_tables  # noqa: F401  (part of this m
 TABLES = ("documents", "frequencies", "frequencies_bigrams", "keyness", "keyness_bigrams", "collocations",
           "concordance", "entities", "claims", "quotes", "frames", "frame_sentences", "frame_evidence_counts",
           "frame_comparison", "language_mix", "keyness_reference", "boilerplate", "foreign_paragraphs", "explorer_lines", "concept_frequencies",
-          "concept_keyness", "concept_terms", "concept_concordance", "coverage", "uncovered", "coverage_gap")
+          "concept_keyness", "concept_terms", "concept_concordance", "coverage", "uncovered", "coverage_gap",
+          "documents_by_period", "frames_by_period", "categories_by_period")
 CONCORDANCE_TERMS = 5  # key terms per side shown in concordance lines
 CONCORDANCE_LINES = 8  # lines per term
 BATCH_SIZE = 500  # documents per batch of the pass
 META_FIELDS = ("key", "group_a", "group_b", "missing", "step_seconds", "excluded_documents", "seconds",
-               "language_comparison", "cleaning")
+               "language_comparison", "cleaning", "periods")
 
 
 class Analysis(Mapping):
@@ -53,7 +54,8 @@ class Analysis(Mapping):
     def __init__(self, params: dict, key: str, group_a: str, group_b: str, tables: dict | None = None,
                  folder: Path | None = None, missing: dict | None = None, step_seconds: dict | None = None,
                  excluded_documents: int = 0, seconds: float = 0.0, from_cache: bool = False,
-                 language_comparison: dict | None = None, cleaning: dict | None = None):
+                 language_comparison: dict | None = None, cleaning: dict | None = None,
+                 periods: dict | None = None):
         self.params, self.key, self.group_a, self.group_b = params, key, group_a, group_b
         self._tables: dict[str, pd.DataFrame | None] = dict(tables or {})
         self.folder = folder
@@ -66,6 +68,8 @@ class Analysis(Mapping):
         self.language_comparison = dict(language_comparison or {"comparable": True, "reason": ""})
         # {"boilerplate": mode, "duplicates": [doc_id], "emptied": [doc_id]}: what cleaning the input did
         self.cleaning = dict(cleaning or {"boilerplate": "off", "duplicates": [], "emptied": []})
+        # {"unit": month | quarter | year, "n_undated": int, "undated": [first doc_ids]}: page 07's periods
+        self.periods = dict(periods or {"unit": "", "n_undated": 0, "undated": []})
         self._stored: set[str] = set()
 
     def _table(self, name: str) -> pd.DataFrame | None:
@@ -115,7 +119,8 @@ class Analysis(Mapping):
                 meta["group_b"], folder=Path(folder), missing=meta.get("missing"),
                 step_seconds=meta.get("step_seconds"), excluded_documents=meta.get("excluded_documents", 0),
                 seconds=meta.get("seconds", 0.0), from_cache=True,
-                language_comparison=meta.get("language_comparison"), cleaning=meta.get("cleaning"))
+                language_comparison=meta.get("language_comparison"), cleaning=meta.get("cleaning"),
+                periods=meta.get("periods"))
         a._stored = set(meta["tables"])
         return a
 
@@ -283,6 +288,14 @@ def compute(p: dict, key: str = "", docs: pd.DataFrame | None = None, checked: b
 
         result.frame_comparison = frames.compare_frames(result.frames, p["group_a"], p["group_b"], n_boot=2000,
                                                         seed=p["seed"])
+    with _step(steps, "periods"):
+        from analysis.stats import periods as T
+
+        placed, unit, undated = T.assign_periods(documents, p["period"])
+        result.periods = {"unit": unit, "n_undated": len(undated), "undated": undated[:50]}
+        result.documents_by_period = T.documents_by_period(placed)
+        result.frames_by_period = T.frames_by_period(result.frames, placed, seed=p["seed"])
+        result.categories_by_period = T.categories_by_period(result.entities, documents, placed, seed=p["seed"])
     with _step(steps, "lines"):
         _line_tables(result, _cleaned(_side_records(compared(), p), cfg, cleaner), p)
     from analysis.pages import findings

@@ -63,6 +63,8 @@ SPECS: dict[str, Spec] = {
         Spec("explorer_text", str, "snippets", "what the explorer page (06_explorer) embeds of the documents: "
              "'snippets' (lines in context) or 'none' (counts, document ids and dates only, for corpora that "
              "cannot be shared)", "snippets, none"),
+        Spec("period", str, "auto", "the periods of page 07 (change over time): 'auto' (months under two years "
+             "of dates, quarters under eight, else years), 'month', 'quarter' or 'year'", "auto, month, quarter, year"),
         Spec("labels", str, "auto", "language of entity labels in the tables and pages: 'auto' (the corpus's "
              "majority language), 'en' or 'fr'", "auto, en, fr"),
         Spec("evidence_cap", int, 200, "evidence sentences kept per frame, group and language "
@@ -131,6 +133,8 @@ def check_values(params: dict[str, Any]) -> dict[str, Any]:
     if params["explorer_text"] not in ("snippets", "none"):
         raise ParameterError("explorer_text", f"unknown value {params['explorer_text']!r}",
                              SPECS["explorer_text"].allowed)
+    if params["period"] not in ("auto", "month", "quarter", "year"):
+        raise ParameterError("period", f"unknown period {params['period']!r}", SPECS["period"].allowed)
     if params["labels"] not in LANGUAGES:
         raise ParameterError("labels", f"unknown value {params['labels']!r}", SPECS["labels"].allowed)
     if params["language"] not in LANGUAGES:

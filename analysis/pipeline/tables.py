@@ -39,6 +39,9 @@ WRITTEN = (
     ("coverage", "coverage", None),
     ("uncovered", "uncovered", None),
     ("coverage_gap", "coverage_gap", None),
+    ("documents_by_period", "documents_by_period", None),
+    ("frames_by_period", "frames_by_period", None),
+    ("categories_by_period", "categories_by_period", None),
 )
 FRONT = {
     "claims": ("doc_id", "group", "value", "unit", "object", "hedge", "category", "text"),
