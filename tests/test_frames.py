@@ -246,3 +246,20 @@ def test_frame_rules_unpack_as_pairs_and_cross_processes():
     assert back.concept_ids == rules.concept_ids and back.concepts.ids == rules.concepts.ids
     doc = parse_document("d", "g", "Les cartels livrent la cocaïne. Il pleut.", "fr")
     assert frames_in(doc, back) == frames_in(doc, rules)
+
+
+def test_bootstrap_and_permutation_in_blocks_give_the_draws_made_at_once(monkeypatch):
+    """Memory stays bounded on large corpora: the resamples are drawn in blocks, and the comparison is the same
+    to the last digit as when every draw is held at once."""
+    import numpy as np
+    import pandas as pd
+
+    from analysis.narratives import frames as F
+
+    rng = np.random.default_rng(3)
+    shares = pd.DataFrame({"doc_id": [f"d{i:04d}" for i in range(900)], "group": ["a"] * 400 + ["b"] * 500,
+                           "frame": ["x"] * 900, "share": rng.random(900)})
+    monkeypatch.setattr(F, "BLOCK_CELLS", 50_000)  # many blocks
+    blocks = F.compare_frames(shares, "a", "b", n_boot=300, seed=1)
+    monkeypatch.setattr(F, "BLOCK_CELLS", 10**12)  # one block
+    pd.testing.assert_frame_equal(blocks, F.compare_frames(shares, "a", "b", n_boot=300, seed=1), check_exact=True)

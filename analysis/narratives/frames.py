@@ -242,6 +242,21 @@ def frame_shares(docs: pd.DataFrame, lexicon=None, group_col: str | None = "grou
     return shares_frame([r for doc in parse_documents(docs, group_col) for r in frames_in(doc, frames)[1]])
 
 
+BLOCK_CELLS = 2_000_000  # random draws held at once by the bootstrap and the permutation test
+
+
+def _blocks(rows: int, width: int) -> list[int]:
+    """Row counts of blocks of at most BLOCK_CELLS cells that add up to ``rows``."""
+    step = max(1, BLOCK_CELLS // max(width, 1))
+    return [min(step, rows - i) for i in range(0, rows, step)]
+
+
+def _boot_means(x: np.ndarray, rng: np.random.Generator, n_boot: int) -> np.ndarray:
+    """Means of ``n_boot`` resamples of ``x`` with replacement, drawn in blocks (the same draws as at once)."""
+    return np.concatenate([x[rng.integers(0, len(x), size=(k, len(x)))].mean(axis=1)
+                           for k in _blocks(n_boot, len(x))])
+
+
 def _perm_p(a: np.ndarray, b: np.ndarray, rng: np.random.Generator, n_mc: int = 10000) -> tuple[float, float]:
     """Two-sided permutation p-value of mean(a) - mean(b) over documents, and the smallest p attainable."""
     pooled = np.concatenate([a, b])
@@ -258,8 +273,10 @@ def _perm_p(a: np.ndarray, b: np.ndarray, rng: np.random.Generator, n_mc: int = 
         # the observed split is one of n_splits; mirrored splits tie only when the groups have equal size
         p_min = (2 if na == n - na else 1) / n_splits
         return p, p_min
-    # each row a random relabelling of the documents (Generator.permuted shuffles rows in O(n))
-    sum_a = rng.permuted(np.tile(pooled, (n_mc, 1)), axis=1)[:, :na].sum(axis=1)
+    # each row a random relabelling of the documents (Generator.permuted shuffles rows in O(n)), drawn in blocks
+    # of rows so that memory stays bounded whatever the corpus (the random stream, hence the p-value, is the same)
+    sum_a = np.concatenate([rng.permuted(np.tile(pooled, (k, 1)), axis=1)[:, :na].sum(axis=1)
+                            for k in _blocks(n_mc, n)])
     diffs = np.abs(sum_a / na - (pooled.sum() - sum_a) / (n - na))
     return float((np.sum(diffs >= observed - 1e-12) + 1) / (n_mc + 1)), 1 / (n_mc + 1)
 
@@ -292,8 +309,8 @@ def compare_frames(shares: pd.DataFrame, group_a: str, group_b: str = "rest", n_
         a = shares.loc[f & in_a].sort_values("doc_id")["share"].to_numpy(float)
         b = shares.loc[f & in_b].sort_values("doc_id")["share"].to_numpy(float)
         diff = a.mean() - b.mean()
-        boot_a = a[rng.integers(0, len(a), size=(n_boot, len(a)))].mean(axis=1)
-        boot_b = b[rng.integers(0, len(b), size=(n_boot, len(b)))].mean(axis=1)
+        boot_a = _boot_means(a, rng, n_boot)
+        boot_b = _boot_means(b, rng, n_boot)
         lo, hi = np.quantile(boot_a - boot_b, [alpha / 2, 1 - alpha / 2])
         p, p_min = _perm_p(a, b, rng)
         supported = bool(len(a) >= 2 and len(b) >= 2 and (lo > 0 or hi < 0) and p < alpha)

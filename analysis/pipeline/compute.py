@@ -26,6 +26,7 @@ import pandas as pd
 
 from analysis.errors import AnalysisError, ComparisonError
 from analysis.pipeline import params as P
+from analysis.pipeline.document_pass import PAIR
 from analysis.pipeline import store
 from analysis.pipeline.cache_location import CACHE_ENV, DEFAULT_CACHE, cache_dir  # noqa: F401  (this module's API)
 from analysis.pipeline.store import CACHE_KEEP, cache_key, code_hash, package_versions  # noqa: F401
@@ -346,7 +347,7 @@ def _frequency_table(counts: dict, docs: dict, n_docs: Counter, totals: Counter,
     for g, c in counts.items():
         df = docs[g]
         groups.extend([g] * len(c))
-        terms.extend((" ".join(t) for t in c.keys()) if join else c.keys())
+        terms.extend((t.replace(PAIR, " ") for t in c.keys()) if join else c.keys())
         cnt.extend(c.values())
         dcnt.extend(df[t] for t in c)
     total = {g: int(totals.get(g, 0)) for g in n_docs}
@@ -407,7 +408,8 @@ def _text_tables(result: Analysis, counts, p: dict) -> None:
     for g in (a, b):
         stop = seen.get(g, set())
         kept = {w: c for w, c in words.get(g, {}).items() if w not in stop}
-        c = collocations_from_counts(kept, bigrams.get(g, {}), measure="likelihood_ratio", min_freq=2,
+        pairs = {tuple(k.split(PAIR)): n for k, n in bigrams.get(g, {}).items()}
+        c = collocations_from_counts(kept, pairs, measure="likelihood_ratio", min_freq=2,
                                      top_n=p["top_n"])
         c.insert(0, "group", g)
         parts.append(c)

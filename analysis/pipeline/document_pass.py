@@ -31,7 +31,8 @@ from analysis.text.parse import parse_document
 from analysis.text.stopwords import get_stopwords
 from analysis.text.tokens import COUNTED_RE, COUNTED_RE_CI, language_of, prepare
 
-DOCUMENT_DROP = ("text", "path", "encoding")  # corpus columns that are not document metadata in the tables
+DOCUMENT_DROP = ("text", "path", "encoding")
+PAIR = "\x1f"  # joins the two words of a bigram key (no token holds it; a token may hold a space: "91 000")  # corpus columns that are not document metadata in the tables
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class BatchResult:
     words: dict = field(default_factory=dict)  # (group, language) -> Counter(term -> count)
     word_docs: dict = field(default_factory=dict)  # (group, language) -> Counter(term -> documents)
     bigram_total: Counter = field(default_factory=Counter)
-    bigrams: dict = field(default_factory=dict)  # (group, language) -> Counter((word, word) -> count)
+    bigrams: dict = field(default_factory=dict)  # (group, language) -> Counter("word\x1fword" -> count)
     bigram_docs: dict = field(default_factory=dict)
     stopwords_seen: dict = field(default_factory=dict)  # (group, language) -> counted tokens that are stop words
     documents: list = field(default_factory=list)
@@ -126,14 +127,14 @@ def _count(res: BatchResult, g: tuple[str, str], sents: list[list[str]], stop) -
     seen = types & stop
     if seen:
         res.stopwords_seen.setdefault(g, set()).update(seen)
-    grams: list[tuple[str, str]] = []
+    grams: list[str] = []
     n = 0
     for s in sents:
         m = len(s) - 1
         if m <= 0:
             continue
         n += m
-        grams.extend((s[i], s[i + 1]) for i in range(m) if s[i] not in stop and s[i + 1] not in stop)
+        grams.extend(f"{s[i]}{PAIR}{s[i + 1]}" for i in range(m) if s[i] not in stop and s[i + 1] not in stop)
     res.bigrams[g].update(grams)
     res.bigram_docs[g].update(set(grams))
     res.bigram_total[g] += n

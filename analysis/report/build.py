@@ -278,11 +278,11 @@ def _run_report(corpus, out, params, only, jobs, force, progress, notebook_dir, 
 
         checked = not force and not only
         from analysis.corpus import document_hashes, load_metadata
-        from analysis.pipeline import compute as pipeline
 
         # the corpus and the groups are checked once, before any kernel starts
         P.check_groups(p, load_metadata(p["corpus"], group_col=p["group_col"]))
         pool = None if checked and (out / "run.json").is_file() else start_kernels()
+        from analysis.pipeline import compute as pipeline  # the extractors load while the kernels boot
         corpus_sha, doc_shas = document_hashes(p["corpus"])
         key = pipeline.cache_key(p, corpus_sha)
         report_key = hashlib.sha256(json.dumps({
