@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import AnalysisError, ParameterError
-from analysis.narratives.concepts import (COUNT_COLUMNS, KWIC_COLUMNS, ROW_COLUMNS, TERM_COLUMNS, ConceptTally,
+from analysis.narratives.concepts import (COUNT_COLUMNS, KWIC_COLUMNS, ROW_COLUMNS, TERM_COLUMNS,
                                           concept_concordance, concept_counts, concept_lexicon, concept_terms,
                                           concepts_in, concordance_side_by_side, find_concepts, load_concepts,
                                           one_language_concepts, scan, tally)

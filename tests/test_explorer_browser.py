@@ -68,7 +68,7 @@ def visible_terms(page) -> list[str]:
     return page.eval_on_selector_all("#kx-svg circle:not(.kx-dim)", "cs => cs.map(c => c.getAttribute('data-term'))")
 
 
-def test_search_click_switch_and_hover(browser, report):  # noqa: F811
+def test_search_click_switch_and_hover(browser, report, tmp_path):  # noqa: F811
     target = report / "06_explorer.html"
     assert target.stat().st_size <= SEED_BUDGET, target.stat().st_size
     w = Watched(browser)
@@ -115,7 +115,7 @@ def test_search_click_switch_and_hover(browser, report):  # noqa: F811
             assert sorted(visible_terms(page)) == sorted(r[0] for r in rows)
             assert page.inner_text("#kx-count") == f"{len(rows)} terms"
             page.fill("#kx-search", term)
-        page.screenshot(path=str(report.parent / "explorer.png"), full_page=True)
+        page.screenshot(path=str(tmp_path / "explorer.png"), full_page=True)  # not beside the shared report
         w.check()
     finally:
         w.close()
