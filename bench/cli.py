@@ -51,6 +51,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                          "mentions_drugs True vs False; backends: local, processes; default: %(default)s)")
     ap.add_argument("--scattertext-sets", default="prosecutors,doj",
                     help="sets on which --whole runs scattertext's explorer ('' for none; default: %(default)s)")
+    ap.add_argument("--max-tree-mb", type=float, default=8000,
+                    help="--whole: stop (and report as failed) a run whose process tree passes this many MB "
+                         "(the machine is shared; default: %(default)s)")
     ap.add_argument("--scale-backend", default="processes", choices=("local", "processes"),
                     help="backend of the --whole scale series (default: %(default)s)")
     ap.add_argument("--skip-baselines", default="", help="comma-separated baselines not to run")
@@ -207,6 +210,11 @@ def _main_whole(args: argparse.Namespace, argv, tmp: str) -> int:
     """``--whole``: the full analysis and report, scattertext's explorer and the scale series (bench.whole)."""
     from .whole import SETS, measure_whole, parse_runs
 
+    try:
+        runs = parse_runs(args.whole_runs)
+    except ValueError as err:
+        print(f"python -m bench: {err}", file=sys.stderr)
+        return 2
     started = time.time()
     say = lambda msg: print(f"[bench {time.time() - started:6.0f}s] {msg}", file=sys.stderr, flush=True)
     scales = [int(s) for s in args.scales.split(",") if s.strip()]
@@ -226,10 +234,11 @@ def _main_whole(args: argparse.Namespace, argv, tmp: str) -> int:
                "doj": (str(Path(args.doj_corpus).resolve()), SETS["doj"][1])}
     results = {"machine": machine(), "repeats": args.repeats, "skipped": skipped,
                "command": "python -m bench " + " ".join(sys.argv[1:] if argv is None else argv)}
-    results["whole"] = measure_whole(parse_runs(args.whole_runs), scales, st_sets, args.repeats,
+    results["whole"] = measure_whole(runs, scales, st_sets, args.repeats,
                                      args.scale_repeats, args.scale_backend, tmp, timeout=args.timeout,
                                      sample=sample, corpora=corpora, log=say,
-                                     checkpoint=lambda raw: _checkpoint(raw, args.out))
+                                     checkpoint=lambda raw: _checkpoint(raw, args.out),
+                                     limit_mb=args.max_tree_mb or None)
     return _write(results, args, started, say, output.render_whole)
 
 

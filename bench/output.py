@@ -184,6 +184,8 @@ def render_whole(results: dict) -> str:
         out.append("  (page = our 06_explorer.html against its HTML; our report renders five other pages besides)")
     for name, why in results.get("skipped", {}).items():
         out.append(f"  {name}: not measured ({why})")
+    for name, why in w.get("failed", {}).items():
+        out.append(f"  {name}: FAILED ({why})")
     if w["scale"]:
         out += ["", f"Scale: the prosecutors' corpus written k times (doc_ids suffixed #x<k>), full analysis, backend "
                 f"{w['scale_backend']}, boilerplate OFF (the boilerplate step would rightly drop the replicas as "

@@ -19,6 +19,7 @@ duplicate documents.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -84,17 +85,47 @@ def tree_rss_mb(pid: int) -> float:
 
 
 class TreePeak:
-    """Sample the summed RSS of a process tree in a thread; ``peak_mb`` is the largest sum seen."""
+    """Sample the summed RSS of a process tree in a thread; ``peak_mb`` is the largest sum seen.
 
-    def __init__(self, pid: int | None = None, interval: float = 0.1):
-        self.pid, self.interval, self.peak_mb = pid or os.getpid(), interval, 0.0
+    With ``limit_mb``, a tree that grows past it is stopped (its children killed, KeyboardInterrupt raised in
+    the main thread) and ``exceeded_after`` says after how many seconds: a measurement must not take the
+    memory of a shared machine."""
+
+    def __init__(self, pid: int | None = None, interval: float = 0.1, limit_mb: float | None = None):
+        self.pid, self.interval, self.peak_mb, self.limit_mb = pid or os.getpid(), interval, 0.0, limit_mb
+        self.exceeded_after: float | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
+        t0 = time.perf_counter()
         while not self._stop.is_set():
             self.peak_mb = max(self.peak_mb, tree_rss_mb(self.pid))
+            if self.limit_mb and self.peak_mb > self.limit_mb and self.exceeded_after is None:
+                self.exceeded_after = time.perf_counter() - t0
+                self._kill()
             self._stop.wait(self.interval)
+
+    def _kill(self) -> None:
+        import signal
+
+        if self.pid == os.getpid():  # a real signal to the main thread: it also wakes a blocking wait
+            signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+        todo = _children(self.pid)
+        while todo:
+            p = todo.pop()
+            todo.extend(_children(p))
+            with contextlib.suppress(OSError):
+                os.kill(p, signal.SIGKILL)
+        if self.pid != os.getpid():
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+
+    def check(self) -> None:
+        """Raise RuntimeError if the tree was stopped for passing ``limit_mb``."""
+        if self.exceeded_after is not None:
+            raise RuntimeError(f"stopped: the process tree passed {self.limit_mb:,.0f} MB after "
+                               f"{self.exceeded_after:.0f} s")
 
     def __enter__(self) -> "TreePeak":
         self._thread.start()
@@ -148,16 +179,20 @@ def _tree_result(seconds: float, tree: TreePeak, cpu0: float) -> dict:
             "tree_cpu_seconds": time.process_time() - cpu0 + ru.ru_utime + ru.ru_stime}
 
 
-def run_analysis(params: dict) -> dict:
+def run_analysis(params: dict, limit_mb: float | None = None) -> dict:
     """The full analysis, no cache: documents, counted tokens, step times, and the tree's peak memory (this
-    process and the ``processes`` backend's pool)."""
+    process and the ``processes`` backend's pool); stopped with RuntimeError past ``limit_mb``."""
     from analysis.pipeline.compute import analyze
 
-    cpu0 = time.process_time()
-    with TreePeak() as tree:
-        t0 = time.perf_counter()
-        result = analyze(params, use_cache=False)
-        seconds = time.perf_counter() - t0
+    cpu0, tree = time.process_time(), TreePeak(limit_mb=limit_mb)
+    try:
+        with tree:
+            t0 = time.perf_counter()
+            result = analyze(params, use_cache=False)
+            seconds = time.perf_counter() - t0
+    except KeyboardInterrupt:
+        tree.check()
+        raise
     docs = result.documents
     return {**_tree_result(seconds, tree, cpu0), "documents": len(docs), "tokens": int(docs["n_tokens"].sum()),
             "groups": {str(g): int(n) for g, n in docs["group"].value_counts().sort_index().items()},
@@ -172,7 +207,7 @@ def report_command(corpus: str, out: str, params: dict) -> list[str]:
     return cmd
 
 
-def run_report(corpus: str, params: dict, workdir: str | None = None) -> dict:
+def run_report(corpus: str, params: dict, workdir: str | None = None, limit_mb: float | None = None) -> dict:
     """``python -m analysis report --force`` with a fresh cache: wall time, peak memory of the process tree,
     analysis and notebook seconds (from run.json), sizes of the cache, the tables and the explorer page."""
     with tempfile.TemporaryDirectory(prefix="bench-whole-", dir=workdir) as tmp:
@@ -181,9 +216,10 @@ def run_report(corpus: str, params: dict, workdir: str | None = None) -> dict:
         cmd = report_command(corpus, out, params)
         t0, cpu0 = time.perf_counter(), time.process_time()
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        with TreePeak(proc.pid) as tree:
+        with TreePeak(proc.pid, limit_mb=limit_mb) as tree:
             stdout, stderr = proc.communicate()
         seconds = time.perf_counter() - t0
+        tree.check()
         if proc.returncode != 0:
             raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr[-3000:]}")
         run = json.loads((Path(out) / "run.json").read_text(encoding="utf-8"))
@@ -216,25 +252,35 @@ def _two_groups(corpus: str, group_col: str, group_a: str, group_b: str):
     return pd.DataFrame(rows, columns=["doc_id", "group", "text"])
 
 
-def run_scattertext_explorer(corpus: str, group_col: str, group_a: str, group_b: str, out_html: str) -> dict:
+def run_scattertext_explorer(corpus: str, group_col: str, group_a: str, group_b: str, out_html: str,
+                             limit_mb: float | None = None) -> dict:
     """scattertext end to end: import, read the two groups, CorpusFromPandas(whitespace_nlp_with_sentences)
     .build(), produce_scattertext_explorer (its defaults; documents' ids as metadata), write the HTML."""
-    cpu0 = time.process_time()
-    with TreePeak() as tree:
-        t0 = time.perf_counter()
-        import scattertext as st
+    cpu0, tree = time.process_time(), TreePeak(limit_mb=limit_mb)
+    try:
+        with tree:
+            res = _scattertext_explorer(corpus, group_col, group_a, group_b, out_html, time.perf_counter())
+    except KeyboardInterrupt:
+        tree.check()
+        raise
+    return {**_tree_result(res["wall_seconds"], tree, cpu0), **res}
 
-        t_import = time.perf_counter() - t0
-        frame = _two_groups(corpus, group_col, group_a, group_b)
-        built = st.CorpusFromPandas(frame, category_col="group", text_col="text",
-                                    nlp=st.whitespace_nlp_with_sentences).build()
-        t_built = time.perf_counter() - t0
-        html = st.produce_scattertext_explorer(built, category=group_a, category_name=group_a,
-                                               not_category_name=group_b, metadata=frame["doc_id"],
-                                               width_in_pixels=1000)
-        Path(out_html).write_text(html, encoding="utf-8")
-        seconds = time.perf_counter() - t0
-    return {**_tree_result(seconds, tree, cpu0), "documents": len(frame), "import_seconds": t_import,
+
+def _scattertext_explorer(corpus: str, group_col: str, group_a: str, group_b: str, out_html: str,
+                          t0: float) -> dict:
+    import scattertext as st
+
+    t_import = time.perf_counter() - t0
+    frame = _two_groups(corpus, group_col, group_a, group_b)
+    built = st.CorpusFromPandas(frame, category_col="group", text_col="text",
+                                nlp=st.whitespace_nlp_with_sentences).build()
+    t_built = time.perf_counter() - t0
+    html = st.produce_scattertext_explorer(built, category=group_a, category_name=group_a,
+                                           not_category_name=group_b, metadata=frame["doc_id"],
+                                           width_in_pixels=1000)
+    Path(out_html).write_text(html, encoding="utf-8")
+    seconds = time.perf_counter() - t0
+    return {"wall_seconds": seconds, "documents": len(frame), "import_seconds": t_import,
             "build_seconds": t_built - t_import, "explorer_seconds": seconds - t_built,
             "html_mb": os.path.getsize(out_html) / 1e6, "terms": int(len(built.get_terms()))}
 
@@ -250,7 +296,7 @@ SETS = {
 }
 SCALE_SET = "prosecutors"
 MEDIANS = ("seconds", "wall_seconds", "tree_peak_mb", "largest_child_peak_mb", "peak_rss_mb", "cpu_seconds",
-           "tree_cpu_seconds", "analysis_seconds", "notebooks_seconds")
+           "tree_cpu_seconds", "analysis_seconds", "notebooks_seconds", "load_1min")
 
 
 def cores_used(backend: str) -> int:
@@ -291,13 +337,14 @@ def _rates(res: dict, backend: str, seconds: float) -> dict:
 
 def measure_whole(runs: list[tuple[str, str]], scales: list[int], scattertext_sets: list[str], repeats: int,
                   scale_repeats: int | None, scale_backend: str, tmp: str, timeout: float | None = None,
-                  sample: int | None = None, corpora: dict | None = None, log=None, checkpoint=None) -> dict:
+                  sample: int | None = None, corpora: dict | None = None, log=None, checkpoint=None,
+                  limit_mb: float | None = None) -> dict:
     """Full analysis and full report of each (set, backend) of ``runs``, scattertext's explorer on
     ``scattertext_sets``, interleaved over ``repeats`` rounds (medians); then the scale series of the
     prosecutors' corpus (boilerplate off). ``sample``: a systematic sample of that many documents of each
     corpus (the quick smoke run); ``corpora``: name -> (path, group parameters), for sets other than SETS';
     ``checkpoint(raw)`` is called with the runs measured so far after each run (a long run keeps its figures
-    if it is stopped)."""
+    if it is stopped); ``limit_mb``: a run whose process tree passes it is stopped and reported as failed."""
     from .measure import run_once
     from .workloads import count_documents_in, sample_file
 
@@ -322,16 +369,27 @@ def measure_whole(runs: list[tuple[str, str]], scales: list[int], scattertext_se
             "corpus": paths[name], "group_col": g["group_col"], "group_a": g["group_a"], "group_b": g["group_b"],
             "out_html": os.path.join(tmp, f"scattertext-{name}.html")})
     measured: dict[tuple, list[dict]] = {k: [] for k in jobs}
+    failed: dict[str, str] = {}
     for r in range(max(1, repeats)):
         for key, (target, kwargs) in jobs.items():
-            log(f"whole round {r + 1}/{repeats}: {' '.join(k for k in key if k)}")
+            label = " ".join(k for k in key if k)
+            if label in failed:
+                continue
+            log(f"whole round {r + 1}/{repeats}: {label}")
             load = os.getloadavg()[0]
-            measured[key].append({**run_once(target, timeout=timeout, **kwargs), "load_1min": load})
+            try:
+                measured[key].append({**run_once(target, timeout=timeout, limit_mb=limit_mb, **kwargs),
+                                  "load_1min": load})
+            except RuntimeError as err:  # one failed workload (a timeout, memory) leaves the others' figures
+                failed[label] = str(err).strip().splitlines()[-1][:300]
+                log(f"{label} failed: {failed[label]}")
             if checkpoint:
                 checkpoint({" ".join(k for k in key if k): rs for key, rs in measured.items() if rs})
     out: dict = {"sets": sets, "analysis": [], "report": [], "scattertext": [], "scale": [],
-                 "scale_backend": scale_backend}
+                 "scale_backend": scale_backend, "failed": failed}
     for (kind, name, backend), rs in measured.items():
+        if not rs:
+            continue
         res = {"set": name, "backend": backend, **_median_runs(rs)}
         if kind == "analysis":
             res.update(_rates(res, backend, res["wall_seconds"]))
@@ -351,12 +409,19 @@ def measure_whole(runs: list[tuple[str, str]], scales: list[int], scattertext_se
         for r in range(reps):
             log(f"whole scale x{k} ({scale_backend}, boilerplate off): run {r + 1}/{reps}")
             load = os.getloadavg()[0]
-            rs.append({**run_once("bench.whole:run_analysis", timeout=timeout, params=params), "load_1min": load})
+            try:
+                rs.append({**run_once("bench.whole:run_analysis", timeout=timeout, params=params,
+                                      limit_mb=limit_mb), "load_1min": load})
+            except RuntimeError as err:
+                failed[f"scale x{k}"] = str(err).strip().splitlines()[-1][:300]
+                log(f"scale x{k} failed: {failed[f'scale x{k}']}")
+                break
             if checkpoint:
                 checkpoint({**out, f"scale x{k} runs": rs})
-        res = {"scale": k, "backend": scale_backend, "documents_in_file": count_documents_in(corpus), **_median_runs(rs)}
-        res.update(_rates(res, scale_backend, res["wall_seconds"]))
-        out["scale"].append(res)
-        if k > 1:
-            os.remove(corpus)
+        in_file = count_documents_in(corpus)
+        os.remove(corpus)
+        if rs:
+            res = {"scale": k, "backend": scale_backend, "documents_in_file": in_file, **_median_runs(rs)}
+            res.update(_rates(res, scale_backend, res["wall_seconds"]))
+            out["scale"].append(res)
     return out

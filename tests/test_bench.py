@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -228,3 +229,22 @@ def test_scattertext_explorer_writes_its_page(tmp_path):
     assert res["documents"] == sum(g in ("kings_ny", "orange_ca") for g in kept) > 0
     assert res["html_mb"] * 1e6 == (tmp_path / "st.html").stat().st_size > 10_000
     assert res["wall_seconds"] >= res["import_seconds"] + res["build_seconds"] > 0
+
+
+def test_a_run_past_the_memory_limit_is_stopped_and_named(tmp_path):
+    code = "import time; b = bytearray(400 * 2**20); b[::4096] = b'x' * len(b[::4096]); time.sleep(30)"
+    from bench.whole import TreePeak
+
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    with TreePeak(proc.pid, interval=0.05, limit_mb=200) as tree:
+        proc.wait(timeout=20)
+    assert time.perf_counter() - t0 < 20 and proc.returncode != 0  # killed, not slept out
+    with pytest.raises(RuntimeError, match="passed 200 MB"):
+        tree.check()
+
+
+def test_an_analysis_past_the_memory_limit_is_stopped():
+    params = {"corpus": str(SEEDS), "group_a": "us_federal", "group_b": "fr_policing", "backend": "processes"}
+    with pytest.raises(RuntimeError, match="passed 1 MB"):
+        run_once("bench.whole:run_analysis", timeout=120, params=params, limit_mb=1)
