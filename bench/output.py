@@ -143,8 +143,8 @@ def render_whole(results: dict) -> str:
                    + (f"; sample: every {s['sample_step']}th document, at most {s['limit']}" if s["limit"] else "")
                    + f"), {s['group_col']} {s['group_a']!r} vs {s['group_b']!r}")
     out.append(f"medians of {results['repeats']} run(s), each in a fresh process, runs interleaved; peak MB = the "
-               "resident memory summed over the process tree (kernels, worker pool), sampled every 0.1 s; largest "
-               "MB = the largest child process ('-': none); CPU s = the tree's CPU time; tokens = counted tokens of "
+               "resident memory summed over the process tree (kernels, worker pool), sampled every 0.1 s, and "
+               "at least any one process's high-water mark; largest MB = the largest child process ('-': none); CPU s = the tree's CPU time; tokens = counted tokens of "
                "documents.csv (n_tokens); per core = over 1 core (local) or every usable core (processes); "
                "load = 1-minute load average when the run started")
     cpu = lambda r: _fmt(r["tree_cpu_seconds"], 1) if r.get("tree_cpu_seconds") is not None else "-"  # noqa: E731
