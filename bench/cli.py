@@ -15,7 +15,9 @@ from .workloads import WORKLOADS, count_documents_in, sample_file
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "us-prosecutor-press-releases" / "documents.jsonl"
+DOJ_CORPUS = ROOT.parent / "shared" / "corpora" / "us-doj-press-releases-2009-2018" / "documents.jsonl"
 QUICK_DOCS = 300
+QUICK_WHOLE_DOCS = 60  # --whole --quick: every page of the report is rendered, so a smaller sample
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -39,6 +41,21 @@ def parse_args(argv=None) -> argparse.Namespace:
                     help="time only the report suite against its floor (no throughput, no scaling)")
     ap.add_argument("--report-repeats", type=int, default=None,
                     help="runs of each report measurement (default: --repeats)")
+    ap.add_argument("--whole", action="store_true",
+                    help="measure the whole report instead of counting: full analysis and full report of "
+                         "--whole-runs, scattertext's explorer on --scattertext-sets, the prosecutors' corpus "
+                         "replicated --scales times through the full analysis (boilerplate off)")
+    ap.add_argument("--doj-corpus", default=str(DOJ_CORPUS), help="the DOJ corpus of --whole (default: %(default)s)")
+    ap.add_argument("--whole-runs", default="prosecutors:local,prosecutors:processes,doj:local,doj:processes",
+                    help="SET:BACKEND pairs of --whole (sets: prosecutors = kings_ny vs orange_ca, doj = "
+                         "mentions_drugs True vs False; backends: local, processes; default: %(default)s)")
+    ap.add_argument("--scattertext-sets", default="prosecutors,doj",
+                    help="sets on which --whole runs scattertext's explorer ('' for none; default: %(default)s)")
+    ap.add_argument("--max-tree-mb", type=float, default=8000,
+                    help="--whole: stop (and report as failed) a run whose process tree passes this many MB "
+                         "(the machine is shared; default: %(default)s)")
+    ap.add_argument("--scale-backend", default="processes", choices=("local", "processes"),
+                    help="backend of the --whole scale series (default: %(default)s)")
     ap.add_argument("--skip-baselines", default="", help="comma-separated baselines not to run")
     ap.add_argument("--out", default=str(ROOT / "reports" / "bench"), help="folder of latest.json")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds allowed per measurement")
@@ -110,6 +127,8 @@ def _source(corpus: str, group_col: str, step: int, limit: int | None, tmp: str)
 
 
 def _main(args: argparse.Namespace, argv, tmp: str) -> int:
+    if args.whole:
+        return _main_whole(args, argv, tmp)
     started = time.time()
     corpus = str(Path(args.corpus).resolve())
     n_total = count_documents_in(corpus)
@@ -184,15 +203,64 @@ def _main(args: argparse.Namespace, argv, tmp: str) -> int:
         except Exception as exc:  # the throughput figures stay useful; say why the report part is missing
             results["reports"] = {"error": f"{type(exc).__name__}: {exc}"}
 
+    return _write(results, args, started, say, output.render)
+
+
+def _main_whole(args: argparse.Namespace, argv, tmp: str) -> int:
+    """``--whole``: the full analysis and report, scattertext's explorer and the scale series (bench.whole)."""
+    from .whole import SETS, measure_whole, parse_runs
+
+    try:
+        runs = parse_runs(args.whole_runs)
+    except ValueError as err:
+        print(f"python -m bench: {err}", file=sys.stderr)
+        return 2
+    started = time.time()
+    say = lambda msg: print(f"[bench {time.time() - started:6.0f}s] {msg}", file=sys.stderr, flush=True)
+    scales = [int(s) for s in args.scales.split(",") if s.strip()]
+    sample = None
+    if args.quick:
+        scales, sample = [s for s in scales if s <= 2] or [1], QUICK_WHOLE_DOCS
+        if 2 not in scales:
+            scales.append(2)
+    st_sets = [s.strip() for s in args.scattertext_sets.split(",") if s.strip()]
+    skipped = {}
+    if "scattertext" in {s.strip() for s in args.skip_baselines.split(",")}:
+        skipped["scattertext"], st_sets = "skipped on request", []
+    elif st_sets and available("scattertext"):
+        skipped["scattertext"], st_sets = available("scattertext"), []
+    corpora = {"prosecutors": (str(Path(args.corpus).resolve()), {"group_col": args.group_col,
+                                                                  "group_a": args.group_a, "group_b": args.group_b}),
+               "doj": (str(Path(args.doj_corpus).resolve()), SETS["doj"][1])}
+    results = {"machine": machine(), "repeats": args.repeats, "skipped": skipped,
+               "command": "python -m bench " + " ".join(sys.argv[1:] if argv is None else argv)}
+    results["whole"] = measure_whole(runs, scales, st_sets, args.repeats,
+                                     args.scale_repeats, args.scale_backend, tmp, timeout=args.timeout,
+                                     sample=sample, corpora=corpora, log=say,
+                                     checkpoint=lambda raw: _checkpoint(raw, args.out),
+                                     limit_mb=args.max_tree_mb or None)
+    return _write(results, args, started, say, output.render_whole)
+
+
+def _checkpoint(raw: dict, out: str) -> None:
+    """The runs measured so far, in OUT/partial.json (replaced by latest.json when the benchmark ends)."""
+    Path(out).mkdir(parents=True, exist_ok=True)
+    (Path(out) / "partial.json").write_text(json.dumps(output.jsonable(raw), indent=1, default=str) + "\n",
+                                            encoding="utf-8")
+
+
+def _write(results: dict, args: argparse.Namespace, started: float, say, render) -> int:
+    """Print the table; write it and the figures (JSON) to --out."""
     results["elapsed_seconds"] = round(time.time() - started, 1)
     results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    text = output.render(results)
+    text = render(results)
     print(text)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "latest.json").write_text(json.dumps(output.jsonable(results), indent=2, sort_keys=True) + "\n",
                                      encoding="utf-8")
     (out / "latest.txt").write_text(text + "\n", encoding="utf-8")
+    (out / "partial.json").unlink(missing_ok=True)
     say(f"written {out / 'latest.json'}")
     return 0
 
