@@ -235,7 +235,7 @@ def test_the_page_script_builds_nothing_from_markup_and_fetches_nothing():
 
 
 def test_the_explorer_is_a_page_of_the_report():
-    assert ("06_explorer", "Explorer") == PAGES[-1][:2]
+    assert ("06_explorer", "Explorer") in [page[:2] for page in PAGES]
 
 
 # --------------------------------------------------------------------------------------------- real corpus
