@@ -323,3 +323,11 @@ def test_operation_named_in_the_body_is_found_in_its_headline_too():
     e = ents("Eleven Charged In Operation Grease Monkey\nThe defendants were arrested in Operation Grease Monkey, a"
              " long investigation.")
     assert e.loc[e["category"] == "operation", "canonical"].tolist() == ["Grease Monkey", "Grease Monkey"]
+
+
+def test_operation_names_lose_surrounding_quote_marks():
+    from analysis.narratives.entities import operation_canonical
+
+    assert operation_canonical("Red Zone’") == "Red Zone"
+    assert operation_canonical("« place nette »") == "Place nette"
+    assert operation_canonical('"Grease  Monkey",') == "Grease Monkey"

@@ -288,8 +288,9 @@ _HEAD_WORD = re.compile(r"[^\W\d_][\w'’-]{3,}")
 
 
 def operation_canonical(name: str) -> str:
-    """Display form of an operation name: single spaces, first letter upper-case."""
-    name = " ".join(name.split()).strip(" .,;:")
+    """Display form of an operation name: single spaces, no surrounding punctuation or quote marks, first
+    letter upper-case."""
+    name = " ".join(name.split()).strip(" .,;:'’‘\"“”«»")
     return name[:1].upper() + name[1:]
 
 
