@@ -299,10 +299,6 @@ def compute(p: dict, key: str = "", docs: pd.DataFrame | None = None, checked: b
         result.categories_by_period = T.categories_by_period(result.entities, documents, placed, seed=p["seed"])
     with _step(steps, "lines"):
         _line_tables(result, _cleaned(_side_records(compared(), p), cfg, cleaner), p)
-    from analysis.pages import findings
-
-    with _step(steps, "findings"), contextlib.suppress(Exception):  # a courtesy: the pages work them out too
-        findings.findings(result)
     result.step_seconds = dict(steps)
     return result
 

@@ -131,6 +131,28 @@ def write_entry(key: str, meta: dict, tables: dict) -> Path | None:
         return None
 
 
+def add_table(folder: Path, name: str, df) -> bool:
+    """Add one table to a stored analysis (the report adds the findings its pages share); False when the cache
+    cannot be written."""
+    folder = Path(folder)
+    meta = read_meta(folder)
+    if meta is None:
+        return False
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder / "tables", prefix=".tmp-", suffix=".parquet")
+        os.close(fd)
+        df.to_parquet(tmp, index=False)
+        os.replace(tmp, folder / "tables" / f"{name}.parquet")
+        meta["tables"] = sorted(set(meta["tables"]) | {name})
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(meta, sort_keys=True, default=str))
+        os.replace(tmp, folder / META)
+        return True
+    except OSError:
+        return False
+
+
 def touch(folder: Path) -> None:
     """Mark an entry as just used (pruning deletes the least recently used)."""
     try:

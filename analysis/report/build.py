@@ -300,6 +300,7 @@ def _run_report(corpus, out, params, only, jobs, force, progress, notebook_dir, 
         # validate against the corpus and compute once, before any notebook runs
         t0 = time.perf_counter()
         analysis = pipeline.analyze(p, key=key, checked=True)
+        _share_findings(analysis)
         analysis_seconds = round(time.perf_counter() - t0, 3)
         log(f"analysis: {'from the cache' if analysis.from_cache else 'computed'} in {analysis_seconds:.1f} s "
             f"({analysis.group_a}: {int((analysis.documents['group'] == analysis.group_a).sum())} documents, "
@@ -373,6 +374,23 @@ def _run_report(corpus, out, params, only, jobs, force, progress, notebook_dir, 
     msg = f"report written to {out}/index.html ({len(names)} page(s) in {seconds:.1f} s)"
     log(msg)
     return ReportResult(out=out, pages=names, seconds=seconds, timings=timings, message=msg)
+
+
+def _share_findings(analysis) -> None:
+    """Work out the findings once (the index and pages 05 and 07 show them) and store them with the analysis,
+    so that every notebook reads them instead of working them out again."""
+    if analysis.findings_table is not None:
+        return
+    from analysis.pages import findings
+    from analysis.pipeline import store
+
+    try:
+        table = findings.findings(analysis)
+    except Exception:  # a courtesy: each page works them out itself, and shows the error there
+        return
+    analysis.findings_table = table
+    if analysis.folder is not None and store.add_table(analysis.folder, "findings_table", table):
+        analysis._stored.add("findings_table")
 
 
 DOCUMENT_HASHES_INLINE = 1000  # up to this many documents, run.json lists their hashes itself
