@@ -228,3 +228,24 @@ def test_coded_sample_precision():
     if not below.empty:
         print(f"below the target {TARGET}:\n" + below.to_string(index=False))
     assert (prec["value"] >= FLOOR).all(), prec.to_string(index=False)
+
+
+def test_the_report_shows_frame_precision_from_a_coded_sample(tmp_path, monkeypatch):
+    """-p codes FILE: the analysis scores the coded sample with the frames in force (its key file found beside
+    it), so page 03 can show each frame's precision per language; a bad coded file is refused before any page."""
+    from analysis.errors import CorpusError
+    from analysis.pipeline import compute
+
+    monkeypatch.setenv("NARRATIVES_CACHE_DIR", str(tmp_path / "cache"))
+    from conftest import SEEDS
+
+    a = compute.analyze({"corpus": str(SEEDS), "codes": str(CODING / "coded.csv")}, use_cache=False)
+    table = a.frame_validation
+    assert set(table["language"]) == {"en", "fr"} and set(table["measure"]) == {"precision", "recall"}
+    pd.testing.assert_frame_equal(table.reset_index(drop=True),
+                                  V.score_codes(CODING / "coded.csv", CODING / "sample.key.csv").reset_index(drop=True))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("sample_id,code\nnot-an-id,1\n", encoding="utf-8")
+    (tmp_path / "bad.key.csv").write_text((CODING / "sample.key.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(CorpusError):
+        compute.analyze({"corpus": str(SEEDS), "codes": str(bad)}, use_cache=False)

@@ -36,7 +36,7 @@ TABLES = ("documents", "frequencies", "frequencies_bigrams", "keyness", "keyness
           "concordance", "entities", "claims", "quotes", "frames", "frame_sentences", "frame_evidence_counts",
           "frame_comparison", "language_mix", "keyness_reference", "boilerplate", "foreign_paragraphs", "explorer_lines", "concept_frequencies",
           "concept_keyness", "concept_terms", "concept_concordance", "coverage", "uncovered", "coverage_gap",
-          "documents_by_period", "frames_by_period", "categories_by_period")
+          "documents_by_period", "frames_by_period", "categories_by_period", "frame_validation", "frame_agreement")
 CONCORDANCE_TERMS = 5  # key terms per side shown in concordance lines
 CONCORDANCE_LINES = 8  # lines per term
 BATCH_SIZE = 500  # documents per batch of the pass
@@ -289,6 +289,9 @@ def compute(p: dict, key: str = "", docs: pd.DataFrame | None = None, checked: b
 
         result.frame_comparison = frames.compare_frames(result.frames, p["group_a"], p["group_b"], n_boot=2000,
                                                         seed=p["seed"])
+    if p["codes"]:
+        with _step(steps, "validation"):
+            _validation_tables(result, p)
     with _step(steps, "periods"):
         from analysis.stats import periods as T
 
@@ -513,6 +516,20 @@ def _concept_tables(result: Analysis, merged, p: dict) -> None:
     result.coverage = cov
     result.uncovered = V.uncovered_table(merged.coverage, top_n=50)
     result.coverage_gap = V.coverage_gap(cov, a, b, margin=V.MARGIN) if len(cov) else None
+
+
+def _validation_tables(result: Analysis, p: dict) -> None:
+    """Each frame's precision and recall per language on a hand-coded sample (parameter ``codes``), with the
+    kit's labels worked out again by the frames in force, and the agreement of two coders when there are two."""
+    from analysis.narratives import validation as V
+
+    key = V.key_path(p["codes"])
+    if not key.is_file():  # a coded copy (coded.csv) beside the sample's one key file (sample.key.csv)
+        keys = sorted(Path(p["codes"]).parent.glob("*.key.csv"))
+        key = keys[0] if len(keys) == 1 else key
+    coded = V.relabel(V.read_codes(p["codes"], key), p["lexicon"] or None)
+    result.frame_validation = V.precision_recall(coded)
+    result.frame_agreement = V.agreement(coded) if "code_2" in coded.columns else None
 
 
 def _line_tables(result: Analysis, records, p: dict) -> None:

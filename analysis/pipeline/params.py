@@ -45,6 +45,9 @@ SPECS: dict[str, Spec] = {
              "empty or an existing .yaml file"),
         Spec("concepts", str, "", "bilingual concept lexicon (YAML); empty for the kit's own "
              "analysis/narratives/data/concepts.yaml", "empty or an existing .yaml file"),
+        Spec("codes", str, "", "a coded sample of sentences (python -m analysis sample, coded by hand; its .key.csv "
+             "beside it): page 03 shows each frame's precision and recall per language measured on it",
+             "empty or an existing .csv file"),
         Spec("gazetteer", str, "", "actor gazetteer (YAML); empty for the kit's own analysis/data/gazetteer.yaml",
              "empty or an existing .yaml file"),
         Spec("include_code", bool, False, "show code cells in the HTML", "true or false"),
@@ -152,7 +155,7 @@ def check_values(params: dict[str, Any]) -> dict[str, Any]:
         raise ParameterError("group_a", "'rest' may only be used as group_b", SPECS["group_a"].allowed)
     if not Path(params["corpus"]).exists():
         raise ParameterError("corpus", f"no such file or folder: {params['corpus']}", SPECS["corpus"].allowed)
-    for name in ("lexicon", "concepts", "gazetteer", "stopwords"):
+    for name in ("lexicon", "concepts", "gazetteer", "stopwords", "codes"):
         if params[name] and not Path(params[name]).is_file():
             raise ParameterError(name, f"no such file: {params[name]}", SPECS[name].allowed)
     return params

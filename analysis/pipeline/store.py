@@ -28,7 +28,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent  # analysis/
 # parameters that do not change any computed table (the corpus is keyed by its content, not its path)
 NOT_IN_KEY = ("corpus", "include_code", "output_dir", "backend", "analysis_dir")  # explorer_text is in the key:
 # with "none" no line of text is gathered, so nothing of the documents can reach the cache or the page
-FILE_PARAMS = ("lexicon", "concepts", "gazetteer", "stopwords")
+FILE_PARAMS = ("lexicon", "concepts", "gazetteer", "stopwords", "codes")
 RESULT_PACKAGES = ("pandas", "numpy", "nltk", "scipy", "scikit-learn", "PyYAML", "pyarrow")
 CACHE_KEEP = 32  # entries kept at most
 CACHE_MAX_BYTES = 1 << 30  # bytes kept at most (1 GiB), whatever the number of entries

@@ -42,6 +42,8 @@ WRITTEN = (
     ("documents_by_period", "documents_by_period", None),
     ("frames_by_period", "frames_by_period", None),
     ("categories_by_period", "categories_by_period", None),
+    ("frame_validation", "frame_validation", None),
+    ("frame_agreement", "frame_agreement", None),
 )
 FRONT = {
     "claims": ("doc_id", "group", "value", "unit", "object", "hedge", "category", "text"),

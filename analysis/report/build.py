@@ -218,7 +218,7 @@ def _absolute(p: dict) -> dict:
     """The parameters handed to the notebooks: file parameters as absolute paths (the kernels run in
     notebooks/)."""
     out = dict(p)
-    for name in ("corpus", "lexicon", "gazetteer", "stopwords"):
+    for name in ("corpus", "lexicon", "concepts", "gazetteer", "stopwords", "codes"):
         if out.get(name):
             out[name] = str(Path(out[name]).resolve())
     return out
