@@ -150,24 +150,16 @@ def count_documents_dask(source, client_or_address="dask", group_col: str = "gro
     memory streams through.
     """
     with dask_client(client_or_address) as client:
-        workers = max(1, len(client.scheduler_info().get("workers", {})) or 1)
         if batch_size is None:
+            workers = max(1, len(client.scheduler_info().get("workers", {})) or 1)
             n = _size(source)
             parts = partitions or 4 * workers
             batch_size = max(1, math.ceil(n / parts)) if n else 1000
-        in_flight = 2 * workers
-        futures, partials, run = [], [], uuid.uuid4().hex
-        for i, batch in enumerate(_batches(_records(source, group_col), batch_size)):
-            futures.append(client.submit(_count_batch, batch, group_col, language, ngram, count_kwargs,
-                                         key=f"narratives-count-{run}-{i}", pure=False))
-            if len(futures) - len(partials) > in_flight:
-                partials.append(futures[len(partials)].result())  # in batch order
-                futures[len(partials) - 1] = None
-        for j in range(len(partials), len(futures)):
-            partials.append(futures[j].result())
-        if not partials:  # no document: the single-process path decides what that means
-            return _count_local([], group_col, language, ngram, count_kwargs)
-        return merge_partials(partials)
+        partials = list(map_batches(client, _count_batch, _records(source, group_col), group_col, language, ngram,
+                                    count_kwargs, batch_size=batch_size))
+    if not partials:  # no document: the single-process path decides what that means
+        return _count_local([], group_col, language, ngram, count_kwargs)
+    return merge_partials(partials)
 
 
 def _size(source) -> int:
@@ -192,19 +184,8 @@ def count_documents_processes(source, jobs: int | None = None, group_col: str = 
     same table, exactly. Batches of documents go to a process pool (forked where the platform allows), at most
     two per process in flight, so memory stays bounded by the batches and the vocabulary; partial tables are
     merged in batch order as on Dask. The backend ``processes`` of the reports; the benchmark's parallel row."""
-    import multiprocessing
-
-    jobs = jobs or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-    if jobs <= 1:
-        return _count_local(_records(source, group_col), group_col, language, ngram, count_kwargs)
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with multiprocessing.get_context(method).Pool(jobs) as pool:
-        pending, partials = [], []
-        for batch in _batches(_records(source, group_col), batch_size):
-            pending.append(pool.apply_async(_count_batch, (batch, group_col, language, ngram, count_kwargs)))
-            if len(pending) >= 2 * jobs:
-                partials.append(pending.pop(0).get())  # in batch order
-        partials.extend(p.get() for p in pending)
+    partials = list(map_batches("processes", _count_batch, _records(source, group_col), group_col, language, ngram,
+                                count_kwargs, batch_size=batch_size, jobs=jobs))
     if not partials:
         return _count_local([], group_col, language, ngram, count_kwargs)
     return merge_partials(partials)
@@ -241,11 +222,13 @@ def _jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def map_batches(backend: str, fn, records: Iterable[dict], *args, batch_size: int = 500) -> Iterator:
+def map_batches(backend, fn, records: Iterable[dict], *args, batch_size: int = 500, jobs: int | None = None
+                ) -> Iterator:
     """``fn(batch, *args)`` for each batch of ``records``, results yielded in batch order, on ``backend``:
-    ``local`` (this process), ``processes`` (one process per core) or Dask (``dask`` or a scheduler address).
-    At most two batches per worker are in flight, so a corpus larger than memory streams through; the results
-    do not depend on the backend (each batch is computed by the same function)."""
+    ``local`` (this process), ``processes`` (``jobs`` processes, default one per core) or Dask (``dask``, a
+    scheduler address or a Client). At most two batches per worker are in flight, so a corpus larger than memory
+    streams through; the results do not depend on the backend (each batch is computed by the same function).
+    The one place where batches meet a backend: the whole analysis and the counting benchmark both go through it."""
     batches = _batches(records, batch_size)
     if backend in (None, "", "local"):
         for batch in batches:
@@ -254,7 +237,7 @@ def map_batches(backend: str, fn, records: Iterable[dict], *args, batch_size: in
     if backend == "processes":
         import multiprocessing
 
-        jobs = _jobs()
+        jobs = jobs or _jobs()
         if jobs <= 1:
             for batch in batches:
                 yield fn(batch, *args)

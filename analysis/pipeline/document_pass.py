@@ -12,7 +12,6 @@ sentences of the frames are kept per (frame, group, language) up to ``evidence_c
 """
 from __future__ import annotations
 
-import unicodedata
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -29,7 +28,8 @@ from analysis.stats import coverage as V
 from analysis.text.cleaning import foreign_rows, foreign_table, prepare_text
 from analysis.text.parse import parse_document
 from analysis.text.stopwords import get_stopwords
-from analysis.text.tokens import COUNTED_RE, COUNTED_RE_CI, language_of, prepare
+from analysis.stats.counts import sentence_tokens
+from analysis.text.tokens import language_of
 
 DOCUMENT_DROP = ("text", "path", "encoding")
 PAIR = "\x1f"  # joins the two words of a bigram key (no token holds it; a token may hold a space: "91 000")  # corpus columns that are not document metadata in the tables
@@ -73,16 +73,6 @@ class BatchResult:
     concepts: K.ConceptTally = field(default_factory=K.ConceptTally)
     concept_lines: list = field(default_factory=list)  # concept KWIC lines, capped by (concept, group, language)
     coverage: V.Coverage = field(default_factory=V.Coverage)
-
-
-def sentence_tokens(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
-    """The counted tokens (lowercased, punctuation excluded) of each sentence: the tokenization every count
-    shares (:data:`analysis.text.tokens.COUNTED_RE`, as :func:`analysis.stats.counts.count_documents`)."""
-    low = prepare(text)
-    if len(low) == len(text):
-        return [COUNTED_RE.findall(low, s, e) for s, e in spans]
-    src = unicodedata.normalize("NFC", text).replace("\u2019", "'")
-    return [[t.lower() for t in COUNTED_RE_CI.findall(src, s, e)] for s, e in spans]
 
 
 def evidence_key(doc_id: str, sentence_id: int) -> int:

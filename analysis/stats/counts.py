@@ -120,13 +120,16 @@ def _doc_tokens(text: str) -> list[str]:
     return [t.lower() for t in COUNTED_RE_CI.findall(src)]
 
 
-def _doc_sentences(text: str) -> list[list[str]]:
-    """Counted tokens of each sentence of a document (n-grams do not cross sentences)."""
+def sentence_tokens(text: str, spans: list[tuple[int, int]] | None = None) -> list[list[str]]:
+    """Counted tokens (lowercased, punctuation excluded) of each sentence of a document (``spans``: its sentence
+    spans, split here when not given); n-grams do not cross sentences. The one tokenization every count shares,
+    here and in the one pass over the documents (:mod:`analysis.pipeline.document_pass`)."""
+    spans = sentence_spans(text) if spans is None else spans
     low = prepare(text)
     if len(low) == len(text):
-        return [COUNTED_RE.findall(low, s, e) for s, e in sentence_spans(text)]
+        return [COUNTED_RE.findall(low, s, e) for s, e in spans]
     src = unicodedata.normalize("NFC", text).replace("\u2019", "'")
-    return [[t.lower() for t in COUNTED_RE_CI.findall(src, s, e)] for s, e in sentence_spans(text)]
+    return [[t.lower() for t in COUNTED_RE_CI.findall(src, s, e)] for s, e in spans]
 
 
 def count_documents(records: Iterable[dict], group_col: str = "group", language: str = "auto",
@@ -163,7 +166,7 @@ def count_documents(records: Iterable[dict], group_col: str = "group", language:
         stop = fixed_stop if fixed_stop is not None else get_stopwords(language_of(rec, language))
         grams: list[str] = []
         n = 0
-        for sent in _doc_sentences(text):
+        for sent in sentence_tokens(text):
             m = len(sent) - ngram + 1
             if m <= 0:
                 continue
