@@ -31,8 +31,8 @@ from analysis.text.stopwords import get_stopwords
 from analysis.stats.counts import sentence_tokens
 from analysis.text.tokens import language_of
 
-DOCUMENT_DROP = ("text", "path", "encoding")
-PAIR = "\x1f"  # joins the two words of a bigram key (no token holds it; a token may hold a space: "91 000")  # corpus columns that are not document metadata in the tables
+DOCUMENT_DROP = ("text", "path", "encoding")  # corpus columns that are not document metadata in the tables
+PAIR = "\x1f"  # joins the two words of a bigram key (no token holds it; a token may hold a space: "91 000")
 
 
 @dataclass(frozen=True)
