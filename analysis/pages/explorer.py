@@ -39,7 +39,7 @@ LABELS = {"words": "Words", "bigrams": "Bigrams", "entities": "Entities", "conce
           "frames": "Frames"}
 UNITS = {"words": "word tokens", "bigrams": "bigram positions", "entities": "word tokens",
          "concepts": "word tokens", "frames": "sentences"}
-MAX_BYTES = 2_500_000  # embedded data (the page adds about 20 kB of script and styles)
+MAX_BYTES = 800_000  # embedded data: with its script, styles and figure a report page stays under 1 MB
 TEXT_MODES = ("snippets", "none")
 FIELDS = ["term", "count_a", "count_b", "per_10k_a", "per_10k_b", "g2", "log_ratio", "docs_a", "docs_b", "note"]
 ASSETS = Path(__file__).resolve().parent / "data"

@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 from analysis.errors import NotebookExecutionError, ReportError
+from analysis.report.css import lean_page
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "narratives"
@@ -48,13 +49,14 @@ _EXPORT_LOCK = threading.Lock()  # one exporter, configured per call
 
 def export_html(nb, html_path: str | os.PathLike, include_code: bool = False) -> None:
     """Export an executed notebook to a self-contained HTML page with the kit's template (no CDN script;
-    code cells hidden unless ``include_code``)."""
+    code cells hidden unless ``include_code``; JupyterLab's stylesheet cut to what the page uses,
+    :func:`analysis.report.css.lean_page`)."""
     exp = _exporter()
     exp.exclude_input = not include_code
     exp.exclude_input_prompt = not include_code
     exp.exclude_output_prompt = True
     body, _ = exp.from_notebook_node(nb, resources={"metadata": {"name": Path(html_path).stem}})
-    Path(html_path).write_text(body, encoding="utf-8", newline="\n")
+    Path(html_path).write_text(lean_page(body), encoding="utf-8", newline="\n")
 
 
 def page_exporter_class():
