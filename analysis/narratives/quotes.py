@@ -733,6 +733,10 @@ def _subject_before(pre: str, rules, gaz_roles) -> tuple[str, str, str]:
     if name and len(names.tokens(name)) == 1 and names.full_name(name, pre) == name and not re.search(
             rf"(?<!\w){re.escape(name)}(?:\s+\S+){{0,2}}\s*$", head):
         name, role, kind = "", "", ""  # a capitalized word far from the verb ("Outre", "Fruit") is no subject
+        if "," in subject:  # "Ancien président du comité, Didier Sicard a pris la parole pour évoquer"
+            name, role, kind = _parse_who(subject.rsplit(",", 1)[1], rules, gaz_roles)
+            if not (name and len(names.tokens(name)) > 1):
+                name, role, kind = "", "", ""
     if not verbs and (kind == "role" or name and len(names.tokens(name)) == 1 and names.full_name(name, pre) == name):
         name, role, kind = "", "", ""  # "La version courte est la suivante :", "Savoir :": no speech verb
     if name or role or kind == "pronoun":
