@@ -149,6 +149,23 @@ def test_heldout_targets(heldout, name):
         assert s[measure_name] >= floor, f"{language} {name} {measure_name} {s[measure_name]:.3f} < {floor}"
 
 
+# Agencies on the development splits (dev2 annotates agencies and generic agencies only, METHOD.md): recall
+# reached after tuning, less a small margin.
+DEV_AGENCY_RECALL = {("en", "dev"): 0.94, ("fr", "dev"): 0.94,  # measured 0.961 (49/51), 0.958 (23/24)
+                     ("en", "dev2"): 0.92, ("fr", "dev2"): 0.98}  # measured 0.943 (33/35), 1.000 (8/8)
+
+
+@pytest.mark.parametrize("language,split", sorted(DEV_AGENCY_RECALL))
+def test_dev_agencies(language, split):
+    docs = split_docs(language, split)
+    from analysis.narratives.entities import find_entities
+
+    scores = entity_scores(docs, find_entities(docs), language)
+    scores = {k: scores[k] for k in ("agency", "generic_agency")}
+    print("\n" + report(language, split, scores))
+    assert scores["agency"]["recall"] >= DEV_AGENCY_RECALL[(language, split)]
+
+
 def test_seed_figures_printed(seed_docs):
     from analysis.narratives.claims import find_claims
     from fixtures.annotations.scoring import annotations, fmt, prf

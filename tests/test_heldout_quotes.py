@@ -103,12 +103,20 @@ def test_same_role():
     assert not same_role("chercheur", "")
 
 
-@pytest.mark.parametrize("language", ["en", "fr"])
-def test_dev_documents(language):
+# What the development splits reached after tuning (dev: the first 10 documents per language; dev2: 10 more
+# drawn by dev2_select.py, METHOD.md), less a small margin: (recall, speaker accuracy).
+DEV_FLOORS = {("en", "dev"): (0.90, 0.90), ("fr", "dev"): (0.90, 0.90),
+              ("en", "dev2"): (0.95, 0.95),  # measured 1.000 (20/20), 1.000
+              ("fr", "dev2"): (0.87, 0.81)}  # measured 0.894 (93/104), 0.839
+
+
+@pytest.mark.parametrize("language,split", sorted(DEV_FLOORS))
+def test_dev_documents(language, split):
     """The documents the rules were tuned on: reported, and held at what they reached."""
-    m = measure(language, "dev")
-    print("\n" + report(language, "dev"))
-    assert m["recall"] >= 0.90 and m["speaker"] >= 0.90
+    m = measure(language, split)
+    print("\n" + report(language, split))
+    recall, speaker = DEV_FLOORS[(language, split)]
+    assert m["recall"] >= recall and m["speaker"] >= speaker, report(language, split)
 
 
 # Floors where a target is not reached: what was measured on the held-out documents, once, less a small margin.

@@ -819,8 +819,9 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
             pron_gender = "f" if "elle" in tp.group("pron") else "m"
         elif ti:
             name, r, k = _parse_who(ti.group("who"), rules, gaz_roles)
-            if name:
-                speaker, role, direct, attribution = name, r, True, _clean(ti.group())
+            if name or k == "role":  # ", a précisé le procureur lors d'une conférence de presse."
+                speaker, role, kind, direct, attribution = name, r, k, True, _clean(ti.group())
+                who_text = ti.group("who")
     if not speaker and not role and kind != "pronoun":
         # 2. before the quote, in the same sentence (after any earlier quote of that sentence)
         pre = _before_text(text, sp, index, sid)
