@@ -381,3 +381,26 @@ def test_a_call_to_follow_the_page_is_no_platform_mention():
     assert not found("Pour faire le plein d'inspiration mode, suivez billie jean sur Instagram et Facebook.",
                      "platform")
     assert found("Elle a publié la vidéo sur Instagram.", "platform") == {"Instagram"}
+
+
+@pytest.mark.parametrize("text,names", [
+    ("They were questioned by Anaheim police and arrested.", {"Anaheim Police Department"}),
+    ("detectives from the Beaumont, Cathedral City, Hemet, and Riverside Police Departments.",
+     {"Beaumont Police Department", "Cathedral City Police Department", "Hemet Police Department",
+      "Riverside Police Department"}),
+    ("the Riverside County Gang Impact Team (GIT) arrested him", {"Riverside County Gang Impact Team"}),
+    ("staffed by agents from the DA’s Bureau of Investigation", set()),
+    ("the Mexican police and the La police", set()),
+    ("a parole hearing before the Board of Parole Hearings", {"parole board"}),
+    ("investigated with the U.S. Postal Service", {"U.S. Postal Service"}),
+])
+def test_agencies_of_dev3(text, names):
+    e = ents(text)
+    assert set(e.loc[e["category"] == "agency", "label"]) == names
+
+
+def test_french_agencies_of_dev3():
+    text = ("le patron de la DGSI, Laurent Nunez ; la ministre de la Santé Agnès Buzyn ; l'Agence nationale de la "
+            "sécurité du médicament (ANSM) ; le bureau des prisons a fixé les dates ; les ministres de l'Intérieur")
+    assert found(text, "agency") >= {"DGSI", "ANSM", "ministère de la Santé", "ministère de l'Intérieur",
+                                     "Federal Bureau of Prisons"}

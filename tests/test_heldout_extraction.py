@@ -149,10 +149,11 @@ def test_heldout_targets(heldout, name):
         assert s[measure_name] >= floor, f"{language} {name} {measure_name} {s[measure_name]:.3f} < {floor}"
 
 
-# Agencies on the development splits (dev2 annotates agencies and generic agencies only, METHOD.md): recall
-# reached after tuning, less a small margin.
+# Agencies on the development splits (dev2 and dev3 annotate agencies and generic agencies only, METHOD.md):
+# recall reached after tuning, less a small margin.
 DEV_AGENCY_RECALL = {("en", "dev"): 0.94, ("fr", "dev"): 0.94,  # measured 0.961 (49/51), 0.958 (23/24)
-                     ("en", "dev2"): 0.92, ("fr", "dev2"): 0.98}  # measured 0.943 (33/35), 1.000 (8/8)
+                     ("en", "dev2"): 0.92, ("fr", "dev2"): 0.98,  # measured 0.943 (33/35), 1.000 (8/8)
+                     ("en", "dev3"): 0.97, ("fr", "dev3"): 0.92}  # measured 1.000 (23/23), 0.941 (16/17)
 
 
 @pytest.mark.parametrize("language,split", sorted(DEV_AGENCY_RECALL))

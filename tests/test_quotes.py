@@ -502,8 +502,52 @@ def test_plural_roles_and_anonymous_sources_keep_no_name():
     assert q["speaker"].tolist() == ["", ""] and q["role"].tolist() == ["responsable policier"] * 2
 
 
-def test_no_carrying_over_past_another_persons_name():
-    q = quotes("« Il faut agir vite », a déclaré Edouard Philippe. Bernard-Henri Lévy a évoqué la figure d’Orphée "
-               "pendant la cérémonie. Son discours a été long. « Un des masques de l’antisémitisme, voilà ce qu'il "
-               "combattait sans relâche. »")
-    assert q["speaker"].tolist() == ["Edouard Philippe", ""]
+def test_no_carrying_over_past_three_sentences():
+    text = ("« Il faut agir vite », a déclaré Edouard Philippe. Le philosophe a évoqué la figure d’Orphée. Son "
+            "discours a été long. La cérémonie était ouverte au public. Près de 250 personnes étaient là. Le film est "
+            "entré dans l’histoire. « Un des masques de l’antisémitisme, voilà ce qu'il combattait sans relâche. »")
+    assert quotes(text)["speaker"].tolist() == ["Edouard Philippe", ""]
+    near = text.replace(" Près de 250 personnes étaient là. Le film est entré dans l’histoire.", "")
+    assert quotes(near)["speaker"].tolist() == ["Edouard Philippe"] * 2  # a continuation three sentences on
+
+
+# --- forms met on the third development split (dev3) ---------------------------------------------------------
+
+@pytest.mark.parametrize("text,speaker,role", [
+    ("Elle bloquait une autoroute où on pouvait lire sur une banderole : « SOS d’une nation en détresse ».", "",
+     "banderole"),
+    ("Premier à s’exprimer, le patron de la CFDT Laurent Berger a appelé le président à « réunir très rapidement » "
+     "les syndicats.", "Laurent Berger", ""),
+    ("« Si demain il faut continuer on continuera », a prévenu l’un des porte-parole du mouvement à Millau.", "",
+     "un des porte-parole du mouvement à Millau"),
+    ("Il avait des « velléités de rejoindre la Syrie », selon cette même source.", "", "même source"),
+    ("Le député LREM Olivier Veran a annoncé mercredi un amendement. « Parce qu'il y a des malades qui en ont "
+     "besoin », a justifié ce médecin neurologue.", "Olivier Veran", ""),
+])
+def test_attribution_forms_of_dev3(text, speaker, role):
+    q = quotes(text).iloc[-1]
+    assert q["speaker"] == speaker and (not role or q["role"] == role)
+
+
+def test_a_lawyer_named_with_an_honorific_is_the_lawyer_that_speaks_next():
+    q = quotes("« C'est du délire », s'est insurgé l'avocat des gendarmes Me Rodolphe Bosselut. « Je refuse de la "
+               "qualifier d'expertise », a ajouté l'avocat.")
+    assert q["speaker"].tolist() == ["Rodolphe Bosselut"] * 2 and "avocat" in q["role"].tolist()[0]
+
+
+def test_a_straight_mark_closed_by_a_curly_one_lines_later():
+    q = one('"The conviction and sentencing of Mr. Leal underscore the grave threat that fentanyl poses to public\n'
+            'health and safety. We must continue our collaborative efforts,” DA Creuzot said.')
+    assert q["speaker"] == "Creuzot" and q["quote"].endswith("collaborative efforts")
+
+
+def test_a_short_name_after_operations_is_no_quote_even_beside_a_speaker():
+    q = quotes("Avec les démantèlements, dans le cadre des opérations « place nette », le trafic « se dématérialise "
+               "toujours davantage », remarque Gérald Darmanin.")
+    assert q["quote"].tolist() == ["se dématérialise toujours davantage"]
+
+
+def test_quotes_of_two_glued_sentences_share_no_speaker():
+    q = quotes("Le Brésil aidera dans le cadre d'une opération « en coopération avec les États-Unis ».Des aliments "
+               "seront collectés « par le gouvernement de Juan Guaido », a précisé le porte-parole Otavio Barros.")
+    assert q["speaker"].tolist() == ["", "Otavio Barros"]

@@ -55,7 +55,13 @@ EN_PATTERNS = [
     # "the District Attorney's Office", "the Sheriff's Office": the document's office (see _bare)
     ("bare", re.compile(rf"(?<![\w'’])(?P<kind>(?:Criminal{_SP})?District{_SP}Attorney|State{_AP}?s{_SP}Attorney|Sheriff|Marshal)"
                         rf"{_AP}?s{_SP}(?i:office)(?![\w'’])")),
-    ("task_force", re.compile(rf"(?P<place>{_PLACE_EN}){_SP}(?P<kind>Task{_SP}Force|Strike{_SP}Force)(?!\w)")),
+    ("task_force", re.compile(rf"(?P<place>{_PLACE_EN}){_SP}(?P<kind>Task{_SP}Force|Strike{_SP}Force|Gang{_SP}Impact"
+                              rf"{_SP}Team)(?!\w)")),
+    # "Anaheim police": a city's police written in lower case is its department
+    ("city_police", re.compile(rf"(?P<place>{_PLACE_EN}){_SP}police(?![\w'’])")),
+    # "the Beaumont, Cathedral City, Hemet, and Riverside Police Departments": one department per place
+    ("police_list", re.compile(rf"(?P<places>{_PLACE_EN}(?:,{_SP}{_PLACE_EN})+,?{_SP}and{_SP}{_PLACE_EN}){_SP}Police"
+                               rf"{_SP}Departments(?!\w)")),
     ("oig", re.compile(rf"(?:(?P<place>{_PLACE_EN}){_SP})?Office{_SP}of{_SP}(?:the{_SP})?Inspector{_SP}General"
                        rf"(?!\w)")),
     ("usao", re.compile(rf"U\.?S\.?{_SP}Attorney{_AP}?s{_SP}Office(?:{_SP}for{_SP}the{_SP}(?P<district>(?:{_DIRECTION}"
@@ -135,10 +141,14 @@ _ANCHORS = {
     "da": re.compile(r"County"), "sheriff": re.compile(r"Sheriff"), "police": re.compile(r"Police\s+Dep"),
     "state": re.compile(r"State\s+(?:Police|Patrol)|Highway\s+Patrol|Department\s+of|Bureau\s+of\s+Investigation|"
                         r"Beverage\s+Commission"),
-    "task_force": re.compile(r"(?:Task|Strike)\s+Force"), "oig": re.compile(r"Inspector\s+General"),
+    "task_force": re.compile(r"(?:Task|Strike)\s+Force|Impact\s+Team"), "oig": re.compile(r"Inspector\s+General"),
+    "city_police": re.compile(r"[a-z\s]police\b"), "police_list": re.compile(r"Police\s+Departments"),
     "marshal": re.compile(r"(?:Marshal|Constable)s?['’]?s?\s+Office"), "county": re.compile(r"County\s+(?:Health|Prob|Dep)"),
     "borough": re.compile(r"District\s+Attorney"), "bare": re.compile(r"(?:Attorney|Sheriff|Marshal)['’]?s?\s+[Oo]ffice"),
 }
+_DEMONYM = re.compile(r"(?:an|ese|ish|ch|i)$|^(?:Federal|State|Local|National|Border|Military|Secret|Capitol)$")
+_NOT_CITY = frozenset("""La Le Les L Des Une Un Et District Division Unit Department County State Bureau Office
+    Precinct Transit Campus Airport Tribal Park Port Harbor""".split())
 _NYC = {"Brooklyn": "Kings", "Manhattan": "New York", "Bronx": "Bronx", "Queens": "Queens", "Staten Island": "Richmond"}
 _BARE_KIND = {"District Attorney": "District Attorney's Office", "Criminal District Attorney": "District Attorney's Office",
               "State's Attorney": "State's Attorney's Office", "State’s Attorney": "State's Attorney's Office",
@@ -189,6 +199,18 @@ def _en(text: str) -> list[tuple[int, int, str]]:
                 else:
                     out.append((start, end, "U.S. Attorney's Office for the " + " ".join(district.split())))
                 continue
+            if kind == "police_list":
+                for pm in re.finditer(r"[^,]+", m.group("places")):
+                    place = _clean_place(re.sub(r"^\s*and\s+", "", pm.group()).strip())
+                    if place:
+                        ps = m.start("places") + pm.start() + pm.group().find(place)
+                        out.append((ps, ps + len(place) if pm.end() < len(m.group("places")) else m.end(),
+                                    f"{place} Police Department"))
+                continue
+            if kind == "city_police":
+                place = _clean_place(m.group("place"))
+                if not place or _DEMONYM.search(place) or place in _US_STATES or place.split()[-1] in _NOT_CITY:
+                    continue  # "Mexican police", "Texas police": not one city's department
             if kind == "bare":
                 prev = re.search(r"([\w'’.-]+)\W*$", text[max(0, start - 40):start])
                 if prev and prev.group(1)[:1].isupper() and prev.group(1) not in ("The", "THE"):
@@ -197,8 +219,8 @@ def _en(text: str) -> list[tuple[int, int, str]]:
                 continue
             place = " ".join((m.group("place") or "").split()) if kind == "marshal" and m.group("place").startswith(
                 "Precinct") else _clean_place(m.group("place") or "")
-            if not place and kind != "oig":
-                continue
+            if not place and kind != "oig" or re.search(r"['’]s$", place):
+                continue  # "DA’s Bureau of Investigation": a unit of the office, not a state bureau
             if place:
                 start = m.start("place") + len(m.group("place")) - len(place)
             if kind == "da":
@@ -211,6 +233,8 @@ def _en(text: str) -> list[tuple[int, int, str]]:
                 name = f"{place} {m.group('kind')}'s Office"
             elif kind == "county":
                 name = f"{place} County {' '.join(m.group('kind').split())}"
+            elif kind == "city_police":
+                name = f"{place} Police Department"
             elif kind == "borough":
                 name = f"{_NYC[place]} County District Attorney's Office"
             elif kind == "police":

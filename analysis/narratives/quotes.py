@@ -168,7 +168,7 @@ def _straight(text: str) -> list[Span]:
         i = marks[k]
         if start is None and open_like(i):
             # '"We must ... ballot,” DA Hestrin said': a straight mark closed by a curly one on its line
-            curly = re.match(r'[^"“”\n]*”', text[i + 1:])
+            curly = re.match(r'(?:[^"“”\n]|\n(?![ \t]*\n)){0,800}?”', text[i + 1:i + 900])
             if curly:
                 close = i + 1 + curly.end() - 1
                 spans.append(Span(i, i + 1, close, close + 1))
@@ -209,7 +209,7 @@ _FR_ER = ("déclar expliqu affirm ajout précis soulign assur indiqu confirm dé
           "analys dénonc annonc demand jug comment fustig gliss lâch souffl mentionn répliqu rétorqu "
           "ironis plaid tonn clam scand cri hurl avanc nuanc tranch réag révél signal rapport relat justifi "
           "critiqu accus tweet écri rassur résum exhort insist expos énumér cit évoqu prédi pronostiqu détaill "
-          "concé argu qualifi réaffirm condamn lament désespér salu").split()
+          "concé argu qualifi réaffirm condamn lament désespér salu appel répét").split()
 _FR_IRREGULAR = ("dit dire écrit conclu conclut reconnu reconnaît poursuit poursuivi prévient prévenu avertit averti "
                  "soutient soutenu maintient maintenu admet admis répond répondu reprend repris promet promis "
                  "explique lit commence rappelle appelle martèle répète espère suggère considère réagit réagi "
@@ -222,7 +222,7 @@ _FR_REFLEXIVE = ("insurg félicit inquièt inquiét étonn indign emport agac ex
 def _fr_forms() -> str:
     forms = set(_FR_IRREGULAR)
     for stem in _FR_ER:
-        forms |= {stem + "e", stem + "é", stem + "ait", stem + "ent", stem + "era"}
+        forms |= {stem + "e", stem + "é", stem + "ait", stem + "aient", stem + "ent", stem + "era"}
     for stem in ("répon", "défen", "prévi"):
         forms.add(stem + "d")
     forms -= {"note", "juge", "cite", "cité", "tweete"}  # nouns as well as verbs ("la note", "le juge")
@@ -267,9 +267,9 @@ INCISE_RE = re.compile(rf",[ \u00a0\u202f]+(?P<verb>{VERBS})[ \u00a0\u202f]+"
 INCISE_PRONOUN_RE = re.compile(rf",[ \u00a0\u202f]+(?:{VERBS})(?P<pron>{PRONOUN_SUFFIX})(?!\w)", re.IGNORECASE)
 _FR_PARTICIPLE = "|".join(stem + end for stem in _FR_ER for end in ("ant", "er"))  # "regrettant", "pour évoquer"
 BEFORE_VERB_RE = re.compile(rf"(?i)(?:(?<!\w)(?:{VERBS}|{_FR_PARTICIPLE})(?!\w)|accus\w*|détaillant|expliquant|ajoutant|"
-                            rf"précisant|soulignant|affirmant|d['’]être\b|statement|juge|jugé|estime)")
+                            rf"précisant|soulignant|affirmant|disant|d['’]être\b|statement|juge|jugé|estime)")
 SELON_BEFORE_RE = re.compile(r"(?i)(?:selon(?!\s+(?:lequel|laquelle|lesquels|lesquelles)\b)|d['’]après|"
-                             r"according\s+to)\s+([^,.;:«»“”\"\n]{2,80})")
+                             r"according\s+to)\s+((?:(?-i:[A-Z])\.|[^,.;:«»“”\"\n]){2,80})")
 # "Pour Jean-Luc Mélenchon, « ... »": the opinion of the person named right before the quote
 POUR_RE = re.compile(r"(?:^|[.;!?]\s*|\n)\s*(?:Pour|For)\s+([^,.;:«»“”\"\n]{2,80}),\s*$")
 # "Pour le ministre Marc Fesneau, la commission pose « ... »": the sentence opens on whose opinion it is
@@ -278,11 +278,19 @@ POUR_START_RE = re.compile(r"^\s*(?:Pour|For)\s+([^,.;:«»“”\"\n]{2,120}),\
 GLUED_END = re.compile(r"(?<=[a-zà-ÿ0-9)]{2})[.!?]+(?=[«“\"]?[A-ZÀ-Þ])")
 # '"..." — District Attorney Mike Hestrin': a signature after a dash
 DASH_RE = re.compile(r"^[ \u00a0\u202f]*[—–-][ \u00a0\u202f]*(?P<who>[A-ZÀ-Þ][^\n.;«»“”\"]{2,120})")
+NAME_BEFORE = re.compile(r"(?i)\b(?:opérations?|operations?|plan|dispositif|programmes?|programs?|baptisée?s?|"
+                         r"appelée?s?|nommée?s?|intitulée?s?|surnommée?s?|dubbed|called|named|slogan|hashtag|mot|"
+                         r"terme|expression)[ \u00a0\u202f]*$")
+TAIL_SELON_RE = re.compile(r"(?i),[ \u00a0\u202f]+(?:selon|d['’]après)[ \u00a0\u202f]+(?P<who>[^.;:«»“”\"\n]{2,120})")
+# "on pouvait lire sur une banderole : « ... »": a sign or a text speaks, no person
+LIRE_RE = re.compile(r"(?i)\b(?:on\s+(?:peut|pouvait|pourra|pouvaient)\s+lire|lit-on|peut-on\s+lire)\s+(?:sur|dans)\s+"
+                     r"(?P<src>[^:«»“”\"\n]{2,80}?)\s*:?\s*$")
 RELATIVE_SELON_RE = re.compile(r"(?i)\bselon\s+(?:lequel|laquelle|lesquels|lesquelles)\b")
 PRONOUN_RE = re.compile(r"(?i)^(?:-?t?-?(?:il|elle)s?|lui|eux|ce\s+dernier|cette\s+dernière|celui-ci|celle-ci|"
                         r"he|she|they)(?!\w)")
 # a role that names a person, not an institution that speaks: "the victim", "la mère", "le juge"
 PERSON_NOUN = re.compile(r"(?i)\b(?:victim\w*|témoin|witness|mère|père|mother|father|femme|homme|man|woman|juge|"
+                         r"médecin|docteur|doctor|"
                          r"judge|defendant|accusé\w*|prévenu\w*|suspect|avocat\w*|lawyer|son|daughter|fils|fille|"
                          r"girl|boy|jeune|survivor\w*|family|famille)\b")
 INSTITUTION = re.compile(r"(?i)(?-i:[A-ZÀ-Þ])|\b(?:minist[èe]re|présidence|préfecture|parquet|gouvernement|exécutif|"
@@ -292,7 +300,7 @@ INSTITUTION = re.compile(r"(?i)(?-i:[A-ZÀ-Þ])|\b(?:minist[èe]re|présidence|p
                          r"department|agency|office|bureau|report|statement|complaint|indictment|court)\b")
 FEMININE_PRONOUN = re.compile(r"(?i)(?:elle|cette\s+dernière|celle-ci|she)")
 DEFINITE = re.compile(r"(?i)^(?:(?:les|le|la|ce|cette|cet|the|this)(?!\w)|l['’])\s*")
-INDEFINITE = re.compile(r"(?i)^(?:(?:une|un|des|certains|certaines|plusieurs|de\s+nombreux|deux|trois|quatre|"
+INDEFINITE = re.compile(r"(?i)^(?:(?:l['’]une?(?=\s+d)|une|un|des|certains|certaines|plusieurs|de\s+nombreux|deux|trois|quatre|"
                         r"cinq|a|an|some|several|two|three|"
                         r"one(?!\s+of))(?!\w)|d['’]autres\b)\s*")
 ROLE_CUT = re.compile(r"\s*,\s*(?=(?:qui|en|s['’]|se|lors|dans|avant|après|alors|tout|sans|pour|ce|cela|"
@@ -328,6 +336,7 @@ class Person:
     gender: str = ""  # "f", "m" or unknown
     spoke: bool = False  # the speaker of a quotation
     oblique: bool = False  # named as a complement ("sa mère Nathalie Baye", "à Jean Dupont"), not as a subject
+    end: int = -1  # for the speaker of a quotation: where the quotation ends
 
 
 def _clean(s: str) -> str:
@@ -421,8 +430,10 @@ def _parse_who(who: str, rules, gaz_roles: dict[str, str]) -> tuple[str, str, st
             continue
         name_start = m.start() + m.group().rfind(name)
         role = ""
-        if title:  # "In a statement, Brooklyn District Attorney Eric Gonzalez": the title alone
+        if title and title not in HONORIFICS:  # "In a statement, Brooklyn District Attorney Eric Gonzalez"
             role = _role_of(title, rules, strict=False)
+        elif title and before.strip():  # "l'avocat des gendarmes Me Rodolphe Bosselut"
+            role = _role_of(_role_phrase(ROLE_CUT.split(w[:m.start()])[-1]), rules, strict=False) or title
         elif before.strip():
             role = _role_of(_role_phrase(ROLE_CUT.split(w[:name_start])[-1]), rules)
         after = w[name_start + len(name):]
@@ -442,7 +453,12 @@ def _parse_who(who: str, rules, gaz_roles: dict[str, str]) -> tuple[str, str, st
     if not DEFINITE.match(phrase):
         return "", "", ""
     phrase = _role_of(phrase, rules, strict=False)
+    if re.search(r"(?i)\bsources?\b", phrase):
+        return "", phrase, "anonymous"  # "cette même source", "la source policière": never one named person
     return "", phrase, "role" if phrase else ""
+
+
+HONORIFICS = {"Me", "Maître", "M.", "Mme", "Mlle", "Dr", "Dr.", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms."}
 
 
 def _compatible(role: str) -> set[str] | None:
@@ -618,17 +634,20 @@ def quotes_in(doc: ParsedDocument, qr: QuoteRules) -> list[dict]:
         if q["speaker"] or q["role"] or q["headline"]:
             continue
         mates = [o for o in found if o is not q and o["sentence_id"] == q["sentence_id"]
-                 and (o["speaker"] or o["role"]) and o["direct"]]
+                 and (o["speaker"] or o["role"]) and o["direct"] and not _sentence_end_between(text, o, q)]
         if mates:
             mate = min(mates, key=lambda o: abs(o["start"] - q["start"]))
             q.update(speaker=mate["speaker"], role=mate["role"], voice_kind=mate["voice_kind"],
-                     attribution=q["attribution"] or "(same sentence)")
+                     attribution=q["attribution"] or "(same sentence)",
+                     direct=len(q["quote"].split()) > 1 and not q["name"])
     rows = []
+    prose = _prose(text, outer)
     for q in found:
         if not q["speaker"] and not q["role"] and not q["scare"] and not q["headline"] and not q["anonymous"]:
             p = _resolve(people, q["start"], None, text, 3, spoke=True)
-            if p and _named_between(text, p, q["start"]):
-                p = None  # someone else was named since that speaker's quotation: no carrying over
+            if p and p.pos >= 0 and "\n" not in text[max(p.pos, p.end):q["start"]] \
+                    and _sentences_between(prose, max(p.pos, p.end), q["start"]) > 4:
+                p = None  # in one long paragraph, a speaker quoted five sentences or more before
             if p:
                 q.update(speaker=p.name, role=p.role, voice_kind=p.kind, attribution="(context)")
         if q["scare"] and not q["direct"]:
@@ -637,20 +656,24 @@ def quotes_in(doc: ParsedDocument, qr: QuoteRules) -> list[dict]:
     return rows
 
 
-ORG_WORD = re.compile(r"\b(?:Office|Division|Department|Bureau|Agency|Police|Court|Service|Unit|Task|Force|"
-                      r"Association|Assemblée|Parlement|Sénat|Comité|Conseil|Commission|Ministère|Fondation|Cour|"
-                      r"Tribunal|Center|Centre|Institute|Institut|University|Université|Church|Église)\b")
+def _prose(text: str, spans: list[Span]) -> str:
+    """The text with the words of its quotations blanked (same offsets): what the writer says in their own voice."""
+    chars = list(text)
+    for sp in spans:
+        chars[sp.start:sp.end] = " " * (sp.end - sp.start)
+    return "".join(chars)
 
 
-def _named_between(text: str, p: Person, pos: int) -> bool:
-    """Whether a person other than ``p`` is named between p's last quotation and ``pos`` (outside quotations;
-    capitalized runs that end on an institution's word, "Memphis Field Office", are no persons)."""
-    if p.pos < 0:
-        return False
-    own = set(p.name.split())
-    between = re.sub(r"«[^»]*»|“[^”]*”|\"[^\"\n]*\"", " ", text[p.pos:pos])
-    return any(not set(name.split()) & own and not ORG_WORD.search(name)
-               for _, name, _ in names.people_in(between))
+def _sentences_between(text: str, a: int, b: int) -> int:
+    """Sentence ends between two offsets (glued ones too: "...États-Unis».Des aliments")."""
+    between = text[max(0, a - 2):b]
+    return len(re.findall(r"(?:(?<=[a-zà-ÿ0-9)]{2})|(?<=[»”\"]))[.!?](?:\s+|(?=[A-ZÀ-Þ]))[A-ZÀ-Þ«“\"]", between))
+
+
+def _sentence_end_between(text: str, a: dict, b: dict) -> bool:
+    """Whether a sentence ends between two quotations (a glued one too: "...États-Unis».Des aliments")."""
+    first, second = (a, b) if a["start"] < b["start"] else (b, a)
+    return _sentences_between(text, first["end"], second["start"]) > 0
 
 
 def quotes_frame(rows: list[dict]) -> pd.DataFrame:
@@ -812,14 +835,14 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
     if not speaker and not role and kind != "pronoun" and not attribution:
         # the attribution closes the sentence the quote opens: "« ... », soit ..., s'émeut-elle."
         tail = re.split(r"(?<=[.!?])\s|[«»“”\"\n]", after, maxsplit=1)[0]
-        ti = INCISE_RE.search(tail)
+        ti = INCISE_RE.search(tail) or TAIL_SELON_RE.search(tail)
         tp = INCISE_PRONOUN_RE.search(tail)
         if tp and re.match(r"\W*$", tail[tp.end():]):
             kind, direct, attribution = "pronoun", True, _clean(tp.group())
             pron_gender = "f" if "elle" in tp.group("pron") else "m"
         elif ti:
             name, r, k = _parse_who(ti.group("who"), rules, gaz_roles)
-            if name or k == "role":  # ", a précisé le procureur lors d'une conférence de presse."
+            if name or k in ("role", "anonymous"):  # ", a précisé le procureur lors d'une conférence de presse."
                 speaker, role, kind, direct, attribution = name, r, k, True, _clean(ti.group())
                 who_text = ti.group("who")
     if not speaker and not role and kind != "pronoun":
@@ -829,11 +852,17 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
         if sel and BEFORE_VERB_RE.search(pre, sel[-1].end()):
             sel = []  # "According to the complaint, the defendant said": the subject of the verb speaks
         pour = POUR_RE.search(pre)
+        lire = LIRE_RE.search(pre)
+        if lire:
+            role, kind, direct = _strip_determiner(lire.group("src")), "anonymous", True
+            attribution = _clean(lire.group())
         if not pour and not BEFORE_VERB_RE.search(pre):
             pour = POUR_START_RE.search(pre)
         rel = RELATIVE_SELON_RE.search(pre)
         rel_names = [p for p in names.people_in(pre[:rel.start()])] if rel else []
-        if rel_names:  # "le message de Charlie Kirk, ..., selon lequel ... « ... »"
+        if lire:
+            pass
+        elif rel_names:  # "le message de Charlie Kirk, ..., selon lequel ... « ... »"
             speaker, attribution, direct = rel_names[-1][1], _clean(pre[rel_names[-1][0]:]), True
         elif pour and _parse_who(pour.group(1), rules, gaz_roles)[0]:
             speaker, role, kind = _parse_who(pour.group(1), rules, gaz_roles)
@@ -867,15 +896,22 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
     elif kind == "role" and not speaker:
         compat = _compatible(role)
         gender = _gender(ROLE_CUT.split(who_text.split(",")[0], maxsplit=1)[0]) if who_text else ""
-        p = _same_role(people, role, sp.open) if compat or _ROLE_NOUN.match(role) else None
+        p = _same_role(people, role, sp.open) if compat or _ROLE_NOUN.match(role) or PERSON_NOUN.match(role) \
+            else None
         if p is None and compat:
             p = _resolve([q for q in people if q.pos >= 0], sp.open, compat, text, None, gender)
         if p is None and compat and gender:  # a person the text gave no voice, of the role's gender
             p = next((q for q in sorted(people, key=lambda q: q.pos, reverse=True)
-                      if 0 <= q.pos < sp.open and q.kind == "unknown" and q.gender in (gender, "") and q.name), None)
+                      if 0 <= q.pos < sp.open and q.kind == "unknown" and q.gender == gender and q.name), None)
         if p is None and (compat or _ROLE_NOUN.match(role)):
             lead = [q for q in people if q.pos < 0 and (not gender or not q.gender or q.gender == gender)]
             p = lead[0] if lead else None  # the protagonist of the title
+        if p is None and re.match(r"(?i)\s*(?:ce|cet|cette|this)\s", who_text or "") and (
+                compat or PERSON_NOUN.search(role) or _ROLE_NOUN.match(role)):
+            # "a justifié ce médecin neurologue": the person just named (not as a complement), of that gender
+            p = next((q for q in sorted(people, key=lambda q: q.pos, reverse=True)
+                      if 0 <= q.pos < sp.open and q.name and not q.oblique and (not gender or q.gender in (gender, ""))
+                      and sid - index.locate(q.pos) <= 1), None)
         if p:
             known = _known_role(people, p.name, sp.open)
             speaker, role = p.name, known if known and p.pos >= 0 else role or known
@@ -890,15 +926,18 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
     vk = voice_kind(speaker, role, rules) if (speaker or role) else "unknown"
     if speaker and names.RUN_RE.fullmatch(speaker):
         g = gender or next((p.gender for p in reversed(people) if p.name == speaker and p.gender), "")
-        people.append(Person(sp.open, speaker, role, vk, g, spoke=True))
+        people.append(Person(sp.open, speaker, role, vk, g, spoke=True, end=sp.close))
         people.sort(key=lambda p: p.pos)
     elif kind == "anonymous" and role:  # "selon un responsable policier": "ajoute-t-il" goes on with that source
-        people.append(Person(sp.open, "", role, vk, _gender(who_text), spoke=True))
+        people.append(Person(sp.open, "", role, vk, _gender(who_text), spoke=True, end=sp.close))
         people.sort(key=lambda p: p.pos)
     words = len(quote.split())
     scare = words <= 3
+    name = scare and bool(NAME_BEFORE.search(text[max(0, sp.open - 40):sp.open]))
+    if name:
+        direct = False  # "dans le cadre des opérations « place nette »": a name, whoever speaks around it
     if words == 1:
         direct = False  # a single word is a term, even after a speech verb ("un « mensonge »")
     return {"speaker": speaker, "role": role, "voice_kind": vk, "quote": quote, "attribution": attribution,
             "start": sp.open, "end": sp.close, "sentence_id": sid, "direct": direct and bool(speaker or role),
-            "scare": scare, "headline": headline, "anonymous": kind == "anonymous"}
+            "scare": scare, "headline": headline, "anonymous": kind == "anonymous", "name": name}
