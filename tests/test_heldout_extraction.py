@@ -131,9 +131,9 @@ FLOORS = {
     ("en", "claims", "precision"): 0.87,  # target 0.92 not reached: measured 0.896
     ("fr", "claims", "precision"): 0.88,  # target 0.92 not reached: measured 0.907
     ("fr", "claims", "recall"): 0.88,  # target 0.92 not reached: measured 0.903
-    ("en", "agency", "recall"): 0.72,  # target 0.90 not reached: measured 0.741 after dev2 (0.726 before)
-    ("fr", "agency", "recall"): 0.60,  # target 0.90 not reached: measured 0.622, before and after dev2
-    ("fr", "platform", "precision"): 0.64,  # target 0.90 not reached: measured 0.667 (4 of 6), before and after dev2
+    ("en", "agency", "recall"): 0.72,  # target 0.90 not reached: measured 0.741 after dev2 and dev3 (0.726 before)
+    ("fr", "agency", "recall"): 0.62,  # target 0.90 not reached: measured 0.644 after dev3 (0.622 before and after dev2)
+    ("fr", "platform", "precision"): 0.64,  # target 0.90 not reached: measured 0.667 (4 of 6), before and after
     ("fr", "drug", "precision"): 0.85,  # target 0.90 not reached: measured 0.875 (7 of 8)
 }
 

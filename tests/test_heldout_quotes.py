@@ -125,11 +125,15 @@ def test_dev_documents(language, split):
 # Floors where a target is not reached: what was measured on the held-out documents, once, less a small margin.
 FLOORS = {
     "en": {
-        "speaker": 0.74,  # target 0.90 not reached: measured 0.769 (30 of 39 found quotes), before and after dev2
+        "speaker": 0.74,  # target 0.90 not reached: measured 0.769 (30 of 39 found quotes), before and after dev2/dev3
     },
     "fr": {
-        "recall": 0.83,  # target 0.95 not reached: measured 0.853 (163 of 191) after tuning on dev2 (0.838 before)
-        "speaker": 0.45,  # target 0.90 not reached: measured 0.479 (78 of 163 found quotes) after dev2 (0.450 before)
+        # target 0.95 not reached: measured 0.895 (171 of 191) after tuning on dev2 and dev3 (0.838 before, 0.853
+        # after dev2)
+        "recall": 0.87,
+        # target 0.90 not reached: measured 0.474 (81 of 171 found quotes) after dev3 (0.450 before, 0.479 after
+        # dev2, of fewer found quotes)
+        "speaker": 0.45,
     },
 }
 
