@@ -1,6 +1,8 @@
 """Actors and entities: gazetteer mentions and named operations, on the seeds and on traps."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -331,3 +333,74 @@ def test_operation_names_lose_surrounding_quote_marks():
     assert operation_canonical("Red Zone’") == "Red Zone"
     assert operation_canonical("« place nette »") == "Place nette"
     assert operation_canonical('"Grease  Monkey",') == "Grease Monkey"
+
+
+# --- forms met on the second development split (dev2) --------------------------------------------------------
+
+@pytest.mark.parametrize("text,name", [
+    ("Policies of the District Attorney's Office", "District Attorney's Office"),
+    ("The San Diego County District Attorney’s Office announced a campaign. The District Attorney’s office and the "
+     "county partnered.", "San Diego County District Attorney's Office"),
+    ("Acting Brooklyn District Attorney Eric Gonzalez announced the charges.", "Kings County District Attorney's Office"),
+    ("the Colorado City Marshals Office engaged in abuses. The Marshals Office has seven officers.",
+     "Colorado City Marshal's Office"),
+    ("the Montgomery County, Texas, Precinct 4 Constables Office", "Precinct 4 Constable's Office"),
+    ("the San Diego County Health and Human Services Agency partnered", "San Diego County Health and Human Services Agency"),
+    ("agents of the Texas Alcohol and Beverage Commission", "Texas Alcohol and Beverage Commission"),
+])
+def test_more_agencies_by_pattern(text, name):
+    e = ents(text)
+    assert set(e.loc[e["category"] == "agency", "canonical"]) == {name}
+    assert (e["category"] == "agency").sum() == max(1, len(re.findall(r"(?i)\boffice\b", text)))  # the bare one too
+
+
+def test_a_bare_office_of_a_document_naming_two_offices_keeps_the_pattern_name():
+    text = ("The Orange County District Attorney's Office and the Riverside County District Attorney's Office "
+            "worked together; the District Attorney's Office will file charges.")
+    assert found(text, "agency") == {"Orange County District Attorney's Office",
+                                     "Riverside County District Attorney's Office", "District Attorney's Office"}
+
+
+def test_police_beside_the_gendarmerie_is_the_national_police():
+    assert found("les crimes enregistrés par la police et la gendarmerie", "agency") == {"police nationale",
+                                                                                       "gendarmerie"}
+    assert found("des affrontements avec la police ces dernières semaines", "generic_agency") == {"police"}
+    assert found("la création d'une police municipale à Paris", "agency") == {"police municipale de Paris"}
+
+
+def test_new_gazetteer_agencies():
+    assert found("a indiqué le secrétaire d’État français à l’Intérieur, Laurent Nuñez", "agency") == {
+        "ministère de l'Intérieur"}
+    assert found("en présence de la garde républicaine et du Comité consultatif national d’éthique", "agency") == {
+        "garde républicaine", "Comité consultatif national d'éthique"}
+    assert found("investigated by the Texas Rangers and the FBI", "agency") == {"Texas Rangers", "FBI"}
+    assert not found("the Texas Rangers won the game last night", "agency")
+
+
+def test_a_call_to_follow_the_page_is_no_platform_mention():
+    assert not found("Pour faire le plein d'inspiration mode, suivez billie jean sur Instagram et Facebook.",
+                     "platform")
+    assert found("Elle a publié la vidéo sur Instagram.", "platform") == {"Instagram"}
+
+
+@pytest.mark.parametrize("text,names", [
+    ("They were questioned by Anaheim police and arrested.", {"Anaheim Police Department"}),
+    ("detectives from the Beaumont, Cathedral City, Hemet, and Riverside Police Departments.",
+     {"Beaumont Police Department", "Cathedral City Police Department", "Hemet Police Department",
+      "Riverside Police Department"}),
+    ("the Riverside County Gang Impact Team (GIT) arrested him", {"Riverside County Gang Impact Team"}),
+    ("staffed by agents from the DA’s Bureau of Investigation", set()),
+    ("the Mexican police and the La police", set()),
+    ("a parole hearing before the Board of Parole Hearings", {"parole board"}),
+    ("investigated with the U.S. Postal Service", {"U.S. Postal Service"}),
+])
+def test_agencies_of_dev3(text, names):
+    e = ents(text)
+    assert set(e.loc[e["category"] == "agency", "label"]) == names
+
+
+def test_french_agencies_of_dev3():
+    text = ("le patron de la DGSI, Laurent Nunez ; la ministre de la Santé Agnès Buzyn ; l'Agence nationale de la "
+            "sécurité du médicament (ANSM) ; le bureau des prisons a fixé les dates ; les ministres de l'Intérieur")
+    assert found(text, "agency") >= {"DGSI", "ANSM", "ministère de la Santé", "ministère de l'Intérieur",
+                                     "Federal Bureau of Prisons"}

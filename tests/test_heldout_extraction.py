@@ -131,9 +131,9 @@ FLOORS = {
     ("en", "claims", "precision"): 0.87,  # target 0.92 not reached: measured 0.896
     ("fr", "claims", "precision"): 0.88,  # target 0.92 not reached: measured 0.907
     ("fr", "claims", "recall"): 0.88,  # target 0.92 not reached: measured 0.903
-    ("en", "agency", "recall"): 0.70,  # target 0.90 not reached: measured 0.726
-    ("fr", "agency", "recall"): 0.60,  # target 0.90 not reached: measured 0.622
-    ("fr", "platform", "precision"): 0.64,  # target 0.90 not reached: measured 0.667 (4 of 6)
+    ("en", "agency", "recall"): 0.72,  # target 0.90 not reached: measured 0.741 after dev2 and dev3 (0.726 before)
+    ("fr", "agency", "recall"): 0.62,  # target 0.90 not reached: measured 0.644 after dev3 (0.622 before and after dev2)
+    ("fr", "platform", "precision"): 0.64,  # target 0.90 not reached: measured 0.667 (4 of 6), before and after
     ("fr", "drug", "precision"): 0.85,  # target 0.90 not reached: measured 0.875 (7 of 8)
 }
 
@@ -147,6 +147,24 @@ def test_heldout_targets(heldout, name):
             continue
         floor = FLOORS.get((language, name, measure_name), target)
         assert s[measure_name] >= floor, f"{language} {name} {measure_name} {s[measure_name]:.3f} < {floor}"
+
+
+# Agencies on the development splits (dev2 and dev3 annotate agencies and generic agencies only, METHOD.md):
+# recall reached after tuning, less a small margin.
+DEV_AGENCY_RECALL = {("en", "dev"): 0.94, ("fr", "dev"): 0.94,  # measured 0.961 (49/51), 0.958 (23/24)
+                     ("en", "dev2"): 0.92, ("fr", "dev2"): 0.98,  # measured 0.943 (33/35), 1.000 (8/8)
+                     ("en", "dev3"): 0.97, ("fr", "dev3"): 0.92}  # measured 1.000 (23/23), 0.941 (16/17)
+
+
+@pytest.mark.parametrize("language,split", sorted(DEV_AGENCY_RECALL))
+def test_dev_agencies(language, split):
+    docs = split_docs(language, split)
+    from analysis.narratives.entities import find_entities
+
+    scores = entity_scores(docs, find_entities(docs), language)
+    scores = {k: scores[k] for k in ("agency", "generic_agency")}
+    print("\n" + report(language, split, scores))
+    assert scores["agency"]["recall"] >= DEV_AGENCY_RECALL[(language, split)]
 
 
 def test_seed_figures_printed(seed_docs):

@@ -103,22 +103,37 @@ def test_same_role():
     assert not same_role("chercheur", "")
 
 
-@pytest.mark.parametrize("language", ["en", "fr"])
-def test_dev_documents(language):
+# What the development splits reached after tuning (dev: the first 10 documents per language; dev2 and dev3:
+# 10 + 10 French and 10 + 6 English more, drawn by dev2_select.py, METHOD.md), less a small margin:
+# (recall, speaker accuracy).
+DEV_FLOORS = {("en", "dev"): (0.90, 0.90), ("fr", "dev"): (0.90, 0.90),
+              ("en", "dev2"): (0.95, 0.95),  # measured 1.000 (20/20), 1.000
+              ("fr", "dev2"): (0.89, 0.83),  # measured 0.913 (95/104), 0.853
+              ("en", "dev3"): (0.95, 0.95),  # measured 1.000 (11/11), 1.000
+              ("fr", "dev3"): (0.93, 0.87)}  # measured 0.952 (80/84), 0.900
+
+
+@pytest.mark.parametrize("language,split", sorted(DEV_FLOORS))
+def test_dev_documents(language, split):
     """The documents the rules were tuned on: reported, and held at what they reached."""
-    m = measure(language, "dev")
-    print("\n" + report(language, "dev"))
-    assert m["recall"] >= 0.90 and m["speaker"] >= 0.90
+    m = measure(language, split)
+    print("\n" + report(language, split))
+    recall, speaker = DEV_FLOORS[(language, split)]
+    assert m["recall"] >= recall and m["speaker"] >= speaker, report(language, split)
 
 
 # Floors where a target is not reached: what was measured on the held-out documents, once, less a small margin.
 FLOORS = {
     "en": {
-        "speaker": 0.74,  # target 0.90 not reached: measured 0.769 (30 of 39 found quotes)
+        "speaker": 0.74,  # target 0.90 not reached: measured 0.769 (30 of 39 found quotes), before and after dev2/dev3
     },
     "fr": {
-        "recall": 0.81,  # target 0.95 not reached: measured 0.838 (160 of 191)
-        "speaker": 0.42,  # target 0.90 not reached: measured 0.450 (72 of 160 found quotes)
+        # target 0.95 not reached: measured 0.895 (171 of 191) after tuning on dev2 and dev3 (0.838 before, 0.853
+        # after dev2)
+        "recall": 0.87,
+        # target 0.90 not reached: measured 0.474 (81 of 171 found quotes) after dev3 (0.450 before, 0.479 after
+        # dev2, of fewer found quotes)
+        "speaker": 0.45,
     },
 }
 

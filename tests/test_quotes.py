@@ -441,3 +441,113 @@ def test_an_attribution_never_crosses_the_end_of_a_sentence():
     q = quotes("« Là, on avance sur le sujet », a ajouté Nicolas Nordman, en affirmant qu'« Anne Hidalgo va créer une "
                "police municipale ». Rachida Dati a par ailleurs accusé la maire de mentir.")
     assert q["speaker"].tolist() == ["Nicolas Nordman", "Nicolas Nordman"]
+
+
+# --- forms met on the second development split (dev2) --------------------------------------------------------
+
+@pytest.mark.parametrize("text,speaker", [
+    ("“This has been a tremendous opportunity to enforce the law,”\nMJB Deputy Bureau Chief, Assistant State’s "
+     "Attorney David Williams, who leads CCROC, said.", "David Williams"),
+    ('"We must prioritize the safety of our communities,” DA Hestrin said. “It is time for common sense reforms.”',
+     "Hestrin"),
+    ('"Initiatives like this send a strong message to criminals,"\nsaid Lisa LaBruno, senior executive vice '
+     'president.', "Lisa LaBruno"),
+    ("« Cela peut passer par la présidence », lui a alors demandé l'animateur Laurent Delahousse.",
+     "Laurent Delahousse"),
+    ("Comme Nicole Belloubet, qui a jugé mercredi « curieux qu'une commission enquête sur l'Élysée ».",
+     "Nicole Belloubet"),
+    ("Pour le ministre Marc Fesneau, la commission pose « manifestement un regard politique sur l'Élysée ».",
+     "Marc Fesneau"),
+    ("« Même si c'était très cher, j'ai voulu les acheter », se lamente Iram, 25 ans.", "Iram"),
+    ("Ancien président du comité, Didier Sicard a pris la parole pour évoquer un « passeur du temps futur ».",
+     "Didier Sicard"),
+])
+def test_subject_of_the_verb_in_more_forms(text, speaker):
+    assert quotes(text)["speaker"].tolist()[0] == speaker
+
+
+def test_each_quote_of_a_mixed_mark_pair_is_found():
+    q = quotes('"We must prioritize the safety of our communities,” DA Hestrin said. “It is time for common '
+               'sense reforms that hold people accountable.”')
+    assert len(q) == 2 and q["speaker"].tolist() == ["Hestrin", "Hestrin"]
+
+
+def test_a_french_quote_left_open_ends_at_the_next_quotation():
+    q = quotes("«Les passages sont difficiles, explique Alexandre Le Clève, l’un des chercheurs. Une durée qui "
+               "augmente les risques.«Leur intention n’est pas si claire, tempère Alexandre Le Clève. Cela arrange "
+               "les pouvoirs publics.» Mardi, l’UNICEF alertait.")
+    assert len(q) == 2 and q["speaker"].tolist() == ["Alexandre Le Clève"] * 2
+
+
+def test_a_pronoun_passes_over_a_person_named_as_a_complement():
+    q = quotes("« Je me veux du bien », confie Laura Smet à Paris Match. Elle a tourné un film dont l'héroïne "
+               "n'est autre que sa mère Nathalie Baye. « J'étais tellement heureuse quand elle a accepté le rôle », "
+               "commente-t-elle.")
+    assert q["speaker"].tolist() == ["Laura Smet", "Laura Smet"]
+
+
+def test_a_role_resolves_to_the_person_named_with_the_same_role():
+    q = quotes("« Vous avez fait exister ceux qui ne sont plus », a déclaré le premier ministre français, Edouard "
+               "Philippe. Étaient réunis les anciens ministres Bernard Kouchner et Jack Lang. « Shoah, c’est une "
+               "oeuvre unique pour un crime unique », avait souligné le premier ministre français aux Invalides.")
+    assert q["speaker"].tolist() == ["Edouard Philippe", "Edouard Philippe"]
+
+
+def test_plural_roles_and_anonymous_sources_keep_no_name():
+    q = quotes("« Un grand serviteur de l'État », a dit Édouard Philippe. Ce principe a été « scrupuleusement "
+               "respecté », ont immédiatement répondu le président et les corapporteurs de la commission.")
+    assert q["speaker"].tolist() == ["Édouard Philippe", ""]
+    q = quotes("Selon un responsable policier, l'alcool arrive par la mer, « un paradis pour les contrebandiers, qui "
+               "ramènent de l'alcool ». « Les canaux diplomatiques sont une autre source », ajoute-t-il.")
+    assert q["speaker"].tolist() == ["", ""] and q["role"].tolist() == ["responsable policier"] * 2
+
+
+def test_no_carrying_over_past_three_sentences():
+    text = ("« Il faut agir vite », a déclaré Edouard Philippe. Le philosophe a évoqué la figure d’Orphée. Son "
+            "discours a été long. La cérémonie était ouverte au public. Près de 250 personnes étaient là. Le film est "
+            "entré dans l’histoire. « Un des masques de l’antisémitisme, voilà ce qu'il combattait sans relâche. »")
+    assert quotes(text)["speaker"].tolist() == ["Edouard Philippe", ""]
+    near = text.replace(" Près de 250 personnes étaient là. Le film est entré dans l’histoire.", "")
+    assert quotes(near)["speaker"].tolist() == ["Edouard Philippe"] * 2  # a continuation three sentences on
+
+
+# --- forms met on the third development split (dev3) ---------------------------------------------------------
+
+@pytest.mark.parametrize("text,speaker,role", [
+    ("Elle bloquait une autoroute où on pouvait lire sur une banderole : « SOS d’une nation en détresse ».", "",
+     "banderole"),
+    ("Premier à s’exprimer, le patron de la CFDT Laurent Berger a appelé le président à « réunir très rapidement » "
+     "les syndicats.", "Laurent Berger", ""),
+    ("« Si demain il faut continuer on continuera », a prévenu l’un des porte-parole du mouvement à Millau.", "",
+     "un des porte-parole du mouvement à Millau"),
+    ("Il avait des « velléités de rejoindre la Syrie », selon cette même source.", "", "même source"),
+    ("Le député LREM Olivier Veran a annoncé mercredi un amendement. « Parce qu'il y a des malades qui en ont "
+     "besoin », a justifié ce médecin neurologue.", "Olivier Veran", ""),
+])
+def test_attribution_forms_of_dev3(text, speaker, role):
+    q = quotes(text).iloc[-1]
+    assert q["speaker"] == speaker and (not role or q["role"] == role)
+
+
+def test_a_lawyer_named_with_an_honorific_is_the_lawyer_that_speaks_next():
+    q = quotes("« C'est du délire », s'est insurgé l'avocat des gendarmes Me Rodolphe Bosselut. « Je refuse de la "
+               "qualifier d'expertise », a ajouté l'avocat.")
+    assert q["speaker"].tolist() == ["Rodolphe Bosselut"] * 2 and "avocat" in q["role"].tolist()[0]
+
+
+def test_a_straight_mark_closed_by_a_curly_one_lines_later():
+    q = one('"The conviction and sentencing of Mr. Leal underscore the grave threat that fentanyl poses to public\n'
+            'health and safety. We must continue our collaborative efforts,” DA Creuzot said.')
+    assert q["speaker"] == "Creuzot" and q["quote"].endswith("collaborative efforts")
+
+
+def test_a_short_name_after_operations_is_no_quote_even_beside_a_speaker():
+    q = quotes("Avec les démantèlements, dans le cadre des opérations « place nette », le trafic « se dématérialise "
+               "toujours davantage », remarque Gérald Darmanin.")
+    assert q["quote"].tolist() == ["se dématérialise toujours davantage"]
+
+
+def test_quotes_of_two_glued_sentences_share_no_speaker():
+    q = quotes("Le Brésil aidera dans le cadre d'une opération « en coopération avec les États-Unis ».Des aliments "
+               "seront collectés « par le gouvernement de Juan Guaido », a précisé le porte-parole Otavio Barros.")
+    assert q["speaker"].tolist() == ["", "Otavio Barros"]

@@ -41,10 +41,27 @@ EN_PATTERNS = [
     ("police", re.compile(rf"(?P<place>{_PLACE_EN}){_STATE}?{_SP}Police{_SP}(?:Department|Dept\.?)"
                           rf"(?![\w'’])")),
     ("state", re.compile(rf"(?P<place>{_PLACE_EN}){_SP}(?P<kind>State{_SP}Police|State{_SP}Patrol|"
-                         rf"Highway{_SP}Patrol|Department{_SP}of{_SP}Public{_SP}Safety|Department{_SP}of{_SP}"
+                         rf"Highway{_SP}Patrol|Department{_SP}of{_SP}Public{_SP}Safety|Alcohol(?:ic)?{_SP}(?:and{_SP})?"
+                         rf"Beverage{_SP}Commission|Department{_SP}of{_SP}"
                          rf"Corrections|Department{_SP}of{_SP}Criminal{_SP}Justice|Bureau{_SP}of{_SP}Investigation)"
                          rf"(?![\w'’])")),
-    ("task_force", re.compile(rf"(?P<place>{_PLACE_EN}){_SP}(?P<kind>Task{_SP}Force|Strike{_SP}Force)(?!\w)")),
+    ("marshal", re.compile(rf"(?P<place>{_PLACE_EN}|Precinct{_SP}\d+){_SP}(?P<kind>Marshal|Constable)s?{_AP}?s?{_SP}Office"
+                           rf"(?![\w'’])")),
+    ("county", re.compile(rf"(?P<place>{_PLACE_EN}){_SP}County{_SP}(?P<kind>Health{_SP}and{_SP}Human{_SP}Services"
+                          rf"{_SP}Agency|Probation{_SP}Department|Department{_SP}of{_SP}Probation)(?![\w'’])")),
+    # New York City's boroughs name their counties' District Attorneys
+    ("borough", re.compile(rf"(?P<place>Brooklyn|Manhattan|Bronx|Queens|Staten{_SP}Island){_SP}District{_SP}Attorney"
+                           rf"(?:{_AP}s{_SP}Office)?(?![\w'’])")),
+    # "the District Attorney's Office", "the Sheriff's Office": the document's office (see _bare)
+    ("bare", re.compile(rf"(?<![\w'’])(?P<kind>(?:Criminal{_SP})?District{_SP}Attorney|State{_AP}?s{_SP}Attorney|Sheriff|Marshal)"
+                        rf"{_AP}?s{_SP}(?i:office)(?![\w'’])")),
+    ("task_force", re.compile(rf"(?P<place>{_PLACE_EN}){_SP}(?P<kind>Task{_SP}Force|Strike{_SP}Force|Gang{_SP}Impact"
+                              rf"{_SP}Team)(?!\w)")),
+    # "Anaheim police": a city's police written in lower case is its department
+    ("city_police", re.compile(rf"(?P<place>{_PLACE_EN}){_SP}police(?![\w'’])")),
+    # "the Beaumont, Cathedral City, Hemet, and Riverside Police Departments": one department per place
+    ("police_list", re.compile(rf"(?P<places>{_PLACE_EN}(?:,{_SP}{_PLACE_EN})+,?{_SP}and{_SP}{_PLACE_EN}){_SP}Police"
+                               rf"{_SP}Departments(?!\w)")),
     ("oig", re.compile(rf"(?:(?P<place>{_PLACE_EN}){_SP})?Office{_SP}of{_SP}(?:the{_SP})?Inspector{_SP}General"
                        rf"(?!\w)")),
     ("usao", re.compile(rf"U\.?S\.?{_SP}Attorney{_AP}?s{_SP}Office(?:{_SP}for{_SP}the{_SP}(?P<district>(?:{_DIRECTION}"
@@ -65,7 +82,8 @@ _CANTON_ADJ = (r"(?P<adj>vaudoise|genevoise|valaisanne|fribourgeoise|neuchâtelo
                r"jurassien|bernois)")
 FR_PATTERNS = [
     ("police_cantonale", re.compile(rf"(?i:police){_SP}cantonale(?:{_SP}{_CANTON_ADJ}|{_SP}{_PLACE_FR})")),
-    ("police_municipale", re.compile(rf"(?i:police){_SP}municipale{_SP}{_PLACE_FR}")),
+    ("police_municipale", re.compile(rf"(?i:police){_SP}municipale{_SP}(?:{_PLACE_FR}|à{_SP}(?P<at>[A-ZÀ-Ý][\w'’-]*"
+                                     rf"(?:-[A-ZÀ-Ý][\w'’-]*)*))")),
     ("police_de", re.compile(rf"(?i:police){_SP}(?:de{_SP}sûreté{_SP})?{_PLACE_FR}")),
     ("police_region", re.compile(rf"Police{_SP}(?P<place>[A-ZÀ-Ý][\w'’-]*(?:{_SP}[A-ZÀ-Ý][\w'’-]*)?){_SP}Région")),
     ("parquet", re.compile(rf"(?i:parquet)(?:{_SP}(?:général|national(?:{_SP}financier|{_SP}antiterroriste)?))?"
@@ -121,9 +139,27 @@ def _district(found: str) -> str:
 # that begins with a run of capitalized words is slow to try at every capital of a text
 _ANCHORS = {
     "da": re.compile(r"County"), "sheriff": re.compile(r"Sheriff"), "police": re.compile(r"Police\s+Dep"),
-    "state": re.compile(r"State\s+(?:Police|Patrol)|Highway\s+Patrol|Department\s+of|Bureau\s+of\s+Investigation"),
-    "task_force": re.compile(r"(?:Task|Strike)\s+Force"), "oig": re.compile(r"Inspector\s+General"),
+    "state": re.compile(r"State\s+(?:Police|Patrol)|Highway\s+Patrol|Department\s+of|Bureau\s+of\s+Investigation|"
+                        r"Beverage\s+Commission"),
+    "task_force": re.compile(r"(?:Task|Strike)\s+Force|Impact\s+Team"), "oig": re.compile(r"Inspector\s+General"),
+    "city_police": re.compile(r"[a-z\s]police\b"), "police_list": re.compile(r"Police\s+Departments"),
+    "marshal": re.compile(r"(?:Marshal|Constable)s?['’]?s?\s+Office"), "county": re.compile(r"County\s+(?:Health|Prob|Dep)"),
+    "borough": re.compile(r"District\s+Attorney"), "bare": re.compile(r"(?:Attorney|Sheriff|Marshal)['’]?s?\s+[Oo]ffice"),
 }
+_DEMONYM = re.compile(r"(?:an|ese|ish|ch|i)$|^(?:Federal|State|Local|National|Border|Military|Secret|Capitol)$")
+_NOT_CITY = frozenset("""La Le Les L Des Une Un Et District Division Unit Department County State Bureau Office
+    Precinct Transit Campus Airport Tribal Park Port Harbor""".split())
+_NYC = {"Brooklyn": "Kings", "Manhattan": "New York", "Bronx": "Bronx", "Queens": "Queens", "Staten Island": "Richmond"}
+_BARE_KIND = {"District Attorney": "District Attorney's Office", "Criminal District Attorney": "District Attorney's Office",
+              "State's Attorney": "State's Attorney's Office", "State’s Attorney": "State's Attorney's Office",
+              "States Attorney": "State's Attorney's Office", "Sheriff": "Sheriff's Office", "Marshal": "Marshal's Office"}
+
+
+def _bare(name: str, named: list[str]) -> str:
+    """The office a bare "the District Attorney's Office" means: the one office of that kind the document names
+    by place, else the pattern's own name ("District Attorney's Office")."""
+    offices = {n for n in named if n.endswith(name)}
+    return offices.pop() if len(offices) == 1 else name
 _WINDOW = 120
 
 
@@ -145,7 +181,7 @@ def _matches(kind: str, rx: re.Pattern, text: str):
 
 
 def _en(text: str) -> list[tuple[int, int, str]]:
-    out = []
+    out, bare = [], []
     for kind, rx in EN_PATTERNS:
         for m in _matches(kind, rx, text):
             start, end = m.start(), m.end()
@@ -163,9 +199,28 @@ def _en(text: str) -> list[tuple[int, int, str]]:
                 else:
                     out.append((start, end, "U.S. Attorney's Office for the " + " ".join(district.split())))
                 continue
-            place = _clean_place(m.group("place") or "")
-            if not place and kind != "oig":
+            if kind == "police_list":
+                for pm in re.finditer(r"[^,]+", m.group("places")):
+                    place = _clean_place(re.sub(r"^\s*and\s+", "", pm.group()).strip())
+                    if place:
+                        ps = m.start("places") + pm.start() + pm.group().find(place)
+                        out.append((ps, ps + len(place) if pm.end() < len(m.group("places")) else m.end(),
+                                    f"{place} Police Department"))
                 continue
+            if kind == "city_police":
+                place = _clean_place(m.group("place"))
+                if not place or _DEMONYM.search(place) or place in _US_STATES or place.split()[-1] in _NOT_CITY:
+                    continue  # "Mexican police", "Texas police": not one city's department
+            if kind == "bare":
+                prev = re.search(r"([\w'’.-]+)\W*$", text[max(0, start - 40):start])
+                if prev and prev.group(1)[:1].isupper() and prev.group(1) not in ("The", "THE"):
+                    continue  # part of a longer name ("Dallas County District Attorney's Office")
+                bare.append((start, end, _BARE_KIND.get(" ".join(m.group("kind").split()), "District Attorney's Office")))
+                continue
+            place = " ".join((m.group("place") or "").split()) if kind == "marshal" and m.group("place").startswith(
+                "Precinct") else _clean_place(m.group("place") or "")
+            if not place and kind != "oig" or re.search(r"['’]s$", place):
+                continue  # "DA’s Bureau of Investigation": a unit of the office, not a state bureau
             if place:
                 start = m.start("place") + len(m.group("place")) - len(place)
             if kind == "da":
@@ -174,6 +229,14 @@ def _en(text: str) -> list[tuple[int, int, str]]:
                 name = f"{place} County {office}"
             elif kind == "sheriff":
                 name = f"{place} Sheriff's Office"
+            elif kind == "marshal":
+                name = f"{place} {m.group('kind')}'s Office"
+            elif kind == "county":
+                name = f"{place} County {' '.join(m.group('kind').split())}"
+            elif kind == "city_police":
+                name = f"{place} Police Department"
+            elif kind == "borough":
+                name = f"{_NYC[place]} County District Attorney's Office"
             elif kind == "police":
                 name = f"{place} Police Department"
             elif kind in ("state", "task_force"):
@@ -181,7 +244,8 @@ def _en(text: str) -> list[tuple[int, int, str]]:
             else:
                 name = f"{place} Office of Inspector General" if place else "Office of Inspector General"
             out.append((start, end, " ".join(name.split())))
-    return out
+    named = [name for _, _, name in out]
+    return out + [(s, e, _bare(name, named)) for s, e, name in bare]
 
 
 def _fr(text: str) -> list[tuple[int, int, str]]:
@@ -189,8 +253,8 @@ def _fr(text: str) -> list[tuple[int, int, str]]:
     for kind, rx in FR_PATTERNS:
         for m in rx.finditer(text):
             g = m.groupdict()
-            place = (g.get("place") or "").strip()
-            if place and place.split()[0] in _NOT_PLACE_FR:
+            place = (g.get("place") or g.get("at") or "").strip()
+            if place and place.split()[0] in _NOT_PLACE_FR and not (kind == "police_municipale" and place == "Paris"):
                 continue
             adj = (g.get("adj") or "").lower()
             if kind == "police_cantonale":

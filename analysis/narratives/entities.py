@@ -378,6 +378,19 @@ def _resolve(cands: list[tuple]) -> list[tuple]:
     return sorted(kept, key=lambda c: (c[0], c[1]))
 
 
+# a page's call to follow it on social media (page furniture, not a platform the article speaks of)
+_PROMOTION = re.compile(r"(?i)\b(?:suivez(?:-nous|-les)?|abonnez-vous|rejoignez-nous|follow\s+us|like\s+us)\b")
+_GENDARMERIE_AFTER = re.compile(r"(?i)[ \u00a0]+et[ \u00a0]+(?:de[ \u00a0]+)?(?:la[ \u00a0]+)?gendarmerie\b")
+_GENDARMERIE_BEFORE = re.compile(r"(?i)\bgendarmerie[ \u00a0]+et[ \u00a0]+(?:de[ \u00a0]+)?(?:la[ \u00a0]+)?$")
+
+
+def _with_gendarmerie(text: str, start: int, end: int) -> bool:
+    """"la police et la gendarmerie": the bare word is the national force beside the other one (a French
+    national statistic, a national deployment), not the police in general."""
+    return text[start:end].lower() == "police" and bool(
+        _GENDARMERIE_AFTER.match(text, end) or _GENDARMERIE_BEFORE.search(text[max(0, start - 40):start]))
+
+
 def _agency_candidates(text: str) -> list[tuple]:
     return [(s, e, "agency", agency_id(name), name, "pattern") for s, e, name in find_agencies(text)]
 
@@ -405,7 +418,11 @@ def entities_in(doc: ParsedDocument, matcher: "_Matcher", labels: str = "auto") 
     cands += [(s, e, "operation", slug_id("operation", n), n, "operation") for s, e, n in _propagate(text, names)]
     rows = []
     for s, e, category, ident, name, _ in _resolve(cands):
+        if ident == "generic.police" and _with_gendarmerie(text, s, e):
+            category, ident = "agency", "agency.police_nationale"
         sid = index.locate(s)
+        if category == "platform" and _PROMOTION.search(index.sentence(sid)):
+            continue  # "suivez billie jean sur Instagram et Facebook": the site's own call to follow it
         known = matcher.labels.get(ident)
         canonical = known["canonical"] if known else name
         rows.append({"doc_id": doc.doc_id, "group": doc.group, "category": category, "entity_id": ident,

@@ -113,6 +113,10 @@ def _paired(text: str, opener: str, closer: str) -> list[Span]:
         if ch == opener:
             if start is None:
                 start, depth = i, 0
+            elif not depth and opener == "«" and re.search(r"[.!?…]\s*\S", text[start + 1:i]):
+                # « ... left open. « ...: a new quotation, not one nested in it
+                spans.append(Span(start, start + 1, i, i))
+                start = i
             else:
                 depth += 1
         elif ch == closer and start is not None:
@@ -162,6 +166,14 @@ def _straight(text: str) -> list[Span]:
     k, start = 0, None
     while k < len(marks):
         i = marks[k]
+        if start is None and open_like(i):
+            # '"We must ... ballot,” DA Hestrin said': a straight mark closed by a curly one on its line
+            curly = re.match(r'(?:[^"“”\n]|\n(?![ \t]*\n)){0,800}?”', text[i + 1:i + 900])
+            if curly:
+                close = i + 1 + curly.end() - 1
+                spans.append(Span(i, i + 1, close, close + 1))
+                k += 1
+                continue
         if start is None:
             if not open_like(i) and close_like(i) and not prev(i).isspace() and prev(i) not in "?!":
                 k += 1  # orphan closing mark
@@ -197,27 +209,29 @@ _FR_ER = ("déclar expliqu affirm ajout précis soulign assur indiqu confirm dé
           "analys dénonc annonc demand jug comment fustig gliss lâch souffl mentionn répliqu rétorqu "
           "ironis plaid tonn clam scand cri hurl avanc nuanc tranch réag révél signal rapport relat justifi "
           "critiqu accus tweet écri rassur résum exhort insist expos énumér cit évoqu prédi pronostiqu détaill "
-          "concé argu qualifi").split()
+          "concé argu qualifi réaffirm condamn lament désespér salu appel répét").split()
 _FR_IRREGULAR = ("dit dire écrit conclu conclut reconnu reconnaît poursuit poursuivi prévient prévenu avertit averti "
                  "soutient soutenu maintient maintenu admet admis répond répondu reprend repris promet promis "
                  "explique lit commence rappelle appelle martèle répète espère suggère considère réagit réagi "
-                 "renchérit renchéri avoue avoué abonde abondé enchaîne enchaîné reconnaît").split()
-_FR_REFLEXIVE = "insurg félicit inquièt inquiét étonn indign emport agac exclam réjou défend désol interrog".split()
+                 "renchérit renchéri avoue avoué abonde abondé enchaîne enchaîné reconnaît sourit souri tempère "
+                 "insiste").split()
+_FR_REFLEXIVE = ("insurg félicit inquièt inquiét étonn indign emport agac exclam réjou défend désol interrog émeu ému lament "
+                 "désespér").split()
 
 
 def _fr_forms() -> str:
     forms = set(_FR_IRREGULAR)
     for stem in _FR_ER:
-        forms |= {stem + "e", stem + "é", stem + "ait", stem + "ent"}
+        forms |= {stem + "e", stem + "é", stem + "ait", stem + "aient", stem + "ent", stem + "era"}
     for stem in ("répon", "défen", "prévi"):
         forms.add(stem + "d")
     forms -= {"note", "juge", "cite", "cité", "tweete"}  # nouns as well as verbs ("la note", "le juge")
-    return "|".join(sorted(forms, key=len, reverse=True))
+    return "|".join(sorted(forms, key=len, reverse=True)) + r"|mis\s+en\s+garde|fait\s+(?:valoir|savoir)"
 
 
 _FR = _fr_forms()
 _REFL = "|".join(_FR_REFLEXIVE)
-FR_VERB = (rf"(?:(?:a|avait|ont|avaient|aurait)(?:\s+(?:encore|aussi|également|ensuite|alors|pour\s+sa\s+part|"
+FR_VERB = (rf"(?:(?:(?:lui|leur|nous|vous|me|m['’]|l['’])\s*)?(?:a|avait|ont|avaient|aurait)(?:\s+(?:\w+ment|encore|aussi|également|ensuite|alors|pour\s+sa\s+part|"
            rf"quant\s+à\s+(?:lui|elle)|à\s+ce\s+sujet|à\s+cet\s+égard|par\s+ailleurs|d['’]ailleurs|de\s+son\s+côté|"
            rf"lui\s+aussi|elle\s+aussi|plus\s+tard|ainsi|enfin|toutefois|cependant|pourtant|même))?\s+)?(?:{_FR})"
            rf"|s['’](?:est\s+)?(?:{_REFL})\w*|se\s+(?:{_REFL})\w*")
@@ -238,30 +252,45 @@ AFTER_RE = re.compile(
     rf"(?P<who2>(?:(?-i:[A-Z])\.|[^.;:«»“”\"\n]){{0,200}}))",
     re.IGNORECASE,
 )
+_CAPS = r"(?-i:(?:[A-ZÀ-Þ][\w’'.-]*[ \u00a0\u202f]+){0,7}[A-ZÀ-Þ][\w’'.-]*)"  # a run of capitalized words
 # after the quote, the subject first: ", le ministre Gérald Darmanin a demandé", "," Burke said.", "”\nState’s
 # Attorney Burke said"
 AFTER_SUBJECT_RE = re.compile(
     rf"^[^\w.!?]{{0,3}}?(?P<who>(?:(?:le|la|l['’]|les|an?|the)[ \u00a0\u202f]*[^.;:«»“”\"\n,]{{3,120}}?|he|she|they|"
-    rf"(?-i:(?:[A-Z][\w’'.-]*[ \u00a0\u202f]+){{0,7}}[A-Z][\w’'.-]*)))"
+    rf"{_CAPS}(?:,[ \u00a0\u202f]+{_CAPS}){{0,2}}))"
+    rf"(?:,[ \u00a0\u202f]+(?:who|qui)[ \u00a0\u202f][^,.;:«»“”\"\n]{{2,80}},)?"
     rf"[ \u00a0\u202f]+(?P<verb>{FR_VERB}|{EN_VERB})(?!\w)",
     re.IGNORECASE,
 )
 INCISE_RE = re.compile(rf",[ \u00a0\u202f]+(?P<verb>{VERBS})[ \u00a0\u202f]+"
                        rf"(?P<who>(?:(?-i:[A-Z])\.|[^.;:«»“”\"\n]){{1,120}})", re.IGNORECASE)
 INCISE_PRONOUN_RE = re.compile(rf",[ \u00a0\u202f]+(?:{VERBS})(?P<pron>{PRONOUN_SUFFIX})(?!\w)", re.IGNORECASE)
-BEFORE_VERB_RE = re.compile(rf"(?i)(?:(?<!\w)(?:{VERBS})(?!\w)|accus\w*|détaillant|expliquant|ajoutant|"
-                            rf"précisant|soulignant|affirmant|d['’]être\b|statement|juge|jugé|estime)")
+_FR_PARTICIPLE = "|".join(stem + end for stem in _FR_ER for end in ("ant", "er"))  # "regrettant", "pour évoquer"
+BEFORE_VERB_RE = re.compile(rf"(?i)(?:(?<!\w)(?:{VERBS}|{_FR_PARTICIPLE})(?!\w)|accus\w*|détaillant|expliquant|ajoutant|"
+                            rf"précisant|soulignant|affirmant|disant|d['’]être\b|statement|juge|jugé|estime)")
 SELON_BEFORE_RE = re.compile(r"(?i)(?:selon(?!\s+(?:lequel|laquelle|lesquels|lesquelles)\b)|d['’]après|"
-                             r"according\s+to)\s+([^,.;:«»“”\"\n]{2,80})")
+                             r"according\s+to)\s+((?:(?-i:[A-Z])\.|[^,.;:«»“”\"\n]){2,80})")
 # "Pour Jean-Luc Mélenchon, « ... »": the opinion of the person named right before the quote
 POUR_RE = re.compile(r"(?:^|[.;!?]\s*|\n)\s*(?:Pour|For)\s+([^,.;:«»“”\"\n]{2,80}),\s*$")
+# "Pour le ministre Marc Fesneau, la commission pose « ... »": the sentence opens on whose opinion it is
+POUR_START_RE = re.compile(r"^\s*(?:Pour|For)\s+([^,.;:«»“”\"\n]{2,120}),\s")
+# a sentence glued to the next without a space ("...de la famille.« Intellectuel engagé »Face au cercueil")
+GLUED_END = re.compile(r"(?<=[a-zà-ÿ0-9)]{2})[.!?]+(?=[«“\"]?[A-ZÀ-Þ])")
 # '"..." — District Attorney Mike Hestrin': a signature after a dash
 DASH_RE = re.compile(r"^[ \u00a0\u202f]*[—–-][ \u00a0\u202f]*(?P<who>[A-ZÀ-Þ][^\n.;«»“”\"]{2,120})")
+NAME_BEFORE = re.compile(r"(?i)\b(?:opérations?|operations?|plan|dispositif|programmes?|programs?|baptisée?s?|"
+                         r"appelée?s?|nommée?s?|intitulée?s?|surnommée?s?|dubbed|called|named|slogan|hashtag|mot|"
+                         r"terme|expression)[ \u00a0\u202f]*$")
+TAIL_SELON_RE = re.compile(r"(?i),[ \u00a0\u202f]+(?:selon|d['’]après)[ \u00a0\u202f]+(?P<who>[^.;:«»“”\"\n]{2,120})")
+# "on pouvait lire sur une banderole : « ... »": a sign or a text speaks, no person
+LIRE_RE = re.compile(r"(?i)\b(?:on\s+(?:peut|pouvait|pourra|pouvaient)\s+lire|lit-on|peut-on\s+lire)\s+(?:sur|dans)\s+"
+                     r"(?P<src>[^:«»“”\"\n]{2,80}?)\s*:?\s*$")
 RELATIVE_SELON_RE = re.compile(r"(?i)\bselon\s+(?:lequel|laquelle|lesquels|lesquelles)\b")
 PRONOUN_RE = re.compile(r"(?i)^(?:-?t?-?(?:il|elle)s?|lui|eux|ce\s+dernier|cette\s+dernière|celui-ci|celle-ci|"
                         r"he|she|they)(?!\w)")
 # a role that names a person, not an institution that speaks: "the victim", "la mère", "le juge"
 PERSON_NOUN = re.compile(r"(?i)\b(?:victim\w*|témoin|witness|mère|père|mother|father|femme|homme|man|woman|juge|"
+                         r"médecin|docteur|doctor|"
                          r"judge|defendant|accusé\w*|prévenu\w*|suspect|avocat\w*|lawyer|son|daughter|fils|fille|"
                          r"girl|boy|jeune|survivor\w*|family|famille)\b")
 INSTITUTION = re.compile(r"(?i)(?-i:[A-ZÀ-Þ])|\b(?:minist[èe]re|présidence|préfecture|parquet|gouvernement|exécutif|"
@@ -271,7 +300,8 @@ INSTITUTION = re.compile(r"(?i)(?-i:[A-ZÀ-Þ])|\b(?:minist[èe]re|présidence|p
                          r"department|agency|office|bureau|report|statement|complaint|indictment|court)\b")
 FEMININE_PRONOUN = re.compile(r"(?i)(?:elle|cette\s+dernière|celle-ci|she)")
 DEFINITE = re.compile(r"(?i)^(?:(?:les|le|la|ce|cette|cet|the|this)(?!\w)|l['’])\s*")
-INDEFINITE = re.compile(r"(?i)^(?:(?:une|un|des|certains|certaines|plusieurs|de\s+nombreux|a|an|some|several|"
+INDEFINITE = re.compile(r"(?i)^(?:(?:l['’]une?(?=\s+d)|une|un|des|certains|certaines|plusieurs|de\s+nombreux|deux|trois|quatre|"
+                        r"cinq|a|an|some|several|two|three|"
                         r"one(?!\s+of))(?!\w)|d['’]autres\b)\s*")
 ROLE_CUT = re.compile(r"\s*,\s*(?=(?:qui|en|s['’]|se|lors|dans|avant|après|alors|tout|sans|pour|ce|cela|"
                       r"\w+ant)\b)|\s+(?:qui|lors|sur|à\s+propos|alors|sans|lorsque|quand|après|avant|dans\s+une?|"
@@ -283,7 +313,7 @@ ROLE_COMPAT = [
     (re.compile(r"(?i)procureu?r|magistrat|prosecutor|attorney"), {"prosecutor"}),
     (re.compile(r"(?i)commissaire|chef des stups|enquêteur|gendarme|officier|commandant|capitaine|police|"
                 r"superintendent|sheriff|chief"), {"police"}),
-    (re.compile(r"(?i)ministre|secrétaire|préfet|candidat|administrat|secretary|minister|official|président|president|"
+    (re.compile(r"(?i)ministre|garde\s+des\s+sceaux|édile|secrétaire|préfet|candidat|administrat|secretary|minister|official|président|president|"
                 r"responsable|délégué|patron|porte-parole|spokes|maire|mayor|député|sénat|senator|gouverneur|"
                 r"governor|élu"), {"official"}),
     (re.compile(r"(?i)directeur|directrice|expert|chercheu|spécialiste|analyste"), {"company/expert"}),
@@ -291,6 +321,9 @@ ROLE_COMPAT = [
 FEMININE_ROLE = re.compile(r"(?i)(?:^|\s)(?:la|une|cette|l['’](?=\w+e\s|ancienne|\w+euse|\w+trice|\w+ienne))\s*|"
                            r"\b\w+(?:trice|euse|ienne|ière|eure|esse|ancienne)\b|\b(?:mme|madame|ms\.?|mrs\.?)\b|"
                            r"\bpatronne|\bcandidate\b|\bélue\b|\bavocate\b|\bpréfète\b|\bdéputée\b")
+# a name governed by a possessive or a preposition, with at most two words between: a complement
+OBLIQUE = re.compile(r"(?i)(?:^|\s)(?:(?:sa|son|ses|leur|leurs|his|her|their)\s+[\w'’-]+|de|du|des|à|au|aux|avec|"
+                     r"par|pour|contre|sur|of|with|to|by)\s+$")
 MASCULINE_ROLE = re.compile(r"(?i)(?:^|\s)(?:le|au|du|un|ce|cet)\s|\b(?:m\.|monsieur|mr\.?)\s")
 
 
@@ -302,6 +335,8 @@ class Person:
     kind: str
     gender: str = ""  # "f", "m" or unknown
     spoke: bool = False  # the speaker of a quotation
+    oblique: bool = False  # named as a complement ("sa mère Nathalie Baye", "à Jean Dupont"), not as a subject
+    end: int = -1  # for the speaker of a quotation: where the quotation ends
 
 
 def _clean(s: str) -> str:
@@ -369,7 +404,8 @@ def _role_of(phrase: str, rules, strict: bool = True) -> str:
 def _parse_who(who: str, rules, gaz_roles: dict[str, str]) -> tuple[str, str, str]:
     """(name, role, kind) of an attribution phrase. kind: "" (a name, with its role), "role" (a definite role to
     resolve: "le magistrat"), "anonymous" (an unnamed source: "une source policière"), "pronoun"."""
-    w = who.strip()
+    w = re.sub(r"(?i)^(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|aujourd['’]hui|ainsi|"
+               r"alors|encore)[ \u00a0\u202f]+)+", "", who.strip())
     if PRONOUN_RE.match(w.lstrip("-")):
         return "", "", "pronoun"
     for m in names.RUN_RE.finditer(w[:160]):
@@ -379,6 +415,9 @@ def _parse_who(who: str, rules, gaz_roles: dict[str, str]) -> tuple[str, str, st
             continue
         name, title = names.split_title(m.group(), w[max(0, m.start() - 8):m.start()])
         ntok = names.tokens(name)
+        while len(ntok) > 2 and ntok[0] in names.NOT_NAME and not title:
+            ntok = ntok[1:]  # "Comme Nicole Belloubet": the word that opens the clause is no part of the name
+            name = " ".join(ntok)
         if not ntok or ntok[0] in names.NOT_NAME:
             continue
         if len(names.tokens(m.group())) == 2 and re.search(r"(?i)(?:\b(?:de|du|des)|\bd['’])\s*$", before) \
@@ -391,8 +430,10 @@ def _parse_who(who: str, rules, gaz_roles: dict[str, str]) -> tuple[str, str, st
             continue
         name_start = m.start() + m.group().rfind(name)
         role = ""
-        if title:  # "In a statement, Brooklyn District Attorney Eric Gonzalez": the title alone
+        if title and title not in HONORIFICS:  # "In a statement, Brooklyn District Attorney Eric Gonzalez"
             role = _role_of(title, rules, strict=False)
+        elif title and before.strip():  # "l'avocat des gendarmes Me Rodolphe Bosselut"
+            role = _role_of(_role_phrase(ROLE_CUT.split(w[:m.start()])[-1]), rules, strict=False) or title
         elif before.strip():
             role = _role_of(_role_phrase(ROLE_CUT.split(w[:name_start])[-1]), rules)
         after = w[name_start + len(name):]
@@ -412,7 +453,12 @@ def _parse_who(who: str, rules, gaz_roles: dict[str, str]) -> tuple[str, str, st
     if not DEFINITE.match(phrase):
         return "", "", ""
     phrase = _role_of(phrase, rules, strict=False)
+    if re.search(r"(?i)\bsources?\b", phrase):
+        return "", phrase, "anonymous"  # "cette même source", "la source policière": never one named person
     return "", phrase, "role" if phrase else ""
+
+
+HONORIFICS = {"Me", "Maître", "M.", "Mme", "Mlle", "Dr", "Dr.", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms."}
 
 
 def _compatible(role: str) -> set[str] | None:
@@ -444,18 +490,49 @@ def is_headline(text: str, pos: int) -> bool:
     return len(caps) >= 4 and sum(w[0].isupper() for w in caps) / len(caps) >= 0.8
 
 
+def _last_mention(p: Person, text: str, pos: int) -> int:
+    """Where a speaker was last named before ``pos`` (full name or surname): a later mention of an earlier
+    speaker makes them the topic again ("Daud, l'avocat de Lahore, s'en est remis ... sourit-il")."""
+    if not p.spoke or p.pos < 0 or not p.name:
+        return p.pos
+    last = p.name.split()[-1]
+    hits = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(last)}(?!\w)", text[p.pos:pos])]
+    return p.pos + hits[-1] if hits else p.pos
+
+
 def _resolve(people: list[Person], pos: int, compat: set[str] | None, text: str, max_lines: int | None,
-             gender: str = "", spoke: bool = False) -> Person | None:
+             gender: str = "", spoke: bool = False, subject: bool = False) -> Person | None:
     """Most recent person before ``pos`` with a compatible voice and gender, within ``max_lines`` lines; with
-    ``spoke``, only speakers of earlier quotations."""
-    for p in sorted((p for p in people if p.pos < pos), key=lambda p: p.pos, reverse=True):
-        if max_lines is not None and p.pos >= 0 and _lines_between(text, p.pos, pos) > max_lines:
+    ``spoke``, only speakers of earlier quotations; with ``subject`` (a pronoun's antecedent), persons named as a
+    complement are passed over and speakers count from their last mention. A speaker of unknown voice is
+    compatible with any role."""
+    cands = [(_last_mention(p, text, pos) if subject else p.pos, p) for p in people if p.pos < pos]
+    for at, p in sorted(cands, key=lambda c: c[0], reverse=True):
+        if max_lines is not None and at >= 0 and _lines_between(text, at, pos) > max_lines:
             return None
-        if spoke and not p.spoke:
+        if spoke and not p.spoke or subject and p.oblique and not p.spoke:
             continue
         if gender and p.gender and p.gender != gender:
             continue
-        if compat is None or p.kind in compat:
+        if compat is None or p.kind in compat or p.spoke and p.kind == "unknown" and at >= 0 and p.name:
+            return p
+    return None
+
+
+PLURAL_ROLE = re.compile(r"(?i)^(?:les|des|ces|the\s+\w+s)\b|^[^,]{0,60}?\s(?:et|and)\s+(?:les|des|ses|the)\b")
+_ROLE_STOP = {"de", "du", "des", "d", "l", "la", "le", "les", "à", "au", "aux", "of", "the", "for", "in", "en"}
+
+
+def _same_role(people: list[Person], role: str, pos: int) -> Person | None:
+    """The most recent person the text named with the role's head words ("le premier ministre français aux
+    Invalides" -> the person introduced as "le premier ministre français, Edouard Philippe")."""
+    words = [w for w in re.split(r"[\s'’]+", role.lower()) if w]
+    if not words or len(words[0]) < 4:
+        return None
+    head = words[:2] if len(words) > 1 and words[1] not in _ROLE_STOP else words[:1]
+    rx = re.compile(r"(?i)(?<!\w)" + r"\s+".join(map(re.escape, head)) + r"(?!\w)")
+    for p in sorted((p for p in people if 0 <= p.pos < pos and p.role), key=lambda p: p.pos, reverse=True):
+        if rx.search(p.role):
             return p
     return None
 
@@ -493,8 +570,9 @@ def _mentions(text: str, lead: str, rules, gaz_roles) -> list[Person]:
             if not role:
                 role = gaz_roles.get(name, "")
             gender = _gender(_role_phrase(before) + " " + title)
+            oblique = bool(OBLIQUE.search(source[max(0, run_start - 40):run_start]))
             out.append(Person(pos + offset, name, role, voice_kind(name, role, rules) if role else "unknown",
-                              gender))
+                              gender, oblique=oblique))
     return out
 
 
@@ -556,21 +634,46 @@ def quotes_in(doc: ParsedDocument, qr: QuoteRules) -> list[dict]:
         if q["speaker"] or q["role"] or q["headline"]:
             continue
         mates = [o for o in found if o is not q and o["sentence_id"] == q["sentence_id"]
-                 and (o["speaker"] or o["role"]) and o["direct"]]
+                 and (o["speaker"] or o["role"]) and o["direct"] and not _sentence_end_between(text, o, q)]
         if mates:
             mate = min(mates, key=lambda o: abs(o["start"] - q["start"]))
             q.update(speaker=mate["speaker"], role=mate["role"], voice_kind=mate["voice_kind"],
-                     attribution=q["attribution"] or "(same sentence)")
+                     attribution=q["attribution"] or "(same sentence)",
+                     direct=len(q["quote"].split()) > 1 and not q["name"])
     rows = []
+    prose = _prose(text, outer)
     for q in found:
         if not q["speaker"] and not q["role"] and not q["scare"] and not q["headline"] and not q["anonymous"]:
             p = _resolve(people, q["start"], None, text, 3, spoke=True)
+            if p and p.pos >= 0 and "\n" not in text[max(p.pos, p.end):q["start"]] \
+                    and _sentences_between(prose, max(p.pos, p.end), q["start"]) > 4:
+                p = None  # in one long paragraph, a speaker quoted five sentences or more before
             if p:
                 q.update(speaker=p.name, role=p.role, voice_kind=p.kind, attribution="(context)")
         if q["scare"] and not q["direct"]:
             continue
         rows.append({"doc_id": doc.doc_id, "group": doc.group, **{k: q[k] for k in QUOTE_COLUMNS[2:]}})
     return rows
+
+
+def _prose(text: str, spans: list[Span]) -> str:
+    """The text with the words of its quotations blanked (same offsets): what the writer says in their own voice."""
+    chars = list(text)
+    for sp in spans:
+        chars[sp.start:sp.end] = " " * (sp.end - sp.start)
+    return "".join(chars)
+
+
+def _sentences_between(text: str, a: int, b: int) -> int:
+    """Sentence ends between two offsets (glued ones too: "...États-Unis».Des aliments")."""
+    between = text[max(0, a - 2):b]
+    return len(re.findall(r"(?:(?<=[a-zà-ÿ0-9)]{2})|(?<=[»”\"]))[.!?](?:\s+|(?=[A-ZÀ-Þ]))[A-ZÀ-Þ«“\"]", between))
+
+
+def _sentence_end_between(text: str, a: dict, b: dict) -> bool:
+    """Whether a sentence ends between two quotations (a glued one too: "...États-Unis».Des aliments")."""
+    first, second = (a, b) if a["start"] < b["start"] else (b, a)
+    return _sentences_between(text, first["end"], second["start"]) > 0
 
 
 def quotes_frame(rows: list[dict]) -> pd.DataFrame:
@@ -624,8 +727,13 @@ def _before_text(text: str, sp: Span, index: SentenceIndex, sid: int) -> str:
         sid -= 1
         s_start = index.spans[sid][0]
     pre = text[s_start:sp.open]
+    glued = list(GLUED_END.finditer(pre))
+    if glued:
+        pre = pre[glued[-1].end():]
     cut = max(pre.rfind("»"), pre.rfind("”"), pre.rfind('"'))
     pre = pre[cut + 1:] if cut >= 0 else pre
+    if re.search(r"(?<=[a-zà-ÿ)]{2})[.!?]\s*$", pre):
+        pre = ""  # '...Planned Parenthood."Ruth Bader Ginsburg était une icône"': the sentence before ended
     if not pre.strip():
         line_start = text.rfind("\n", 0, sp.open)
         prev = text[text.rfind("\n", 0, max(line_start, 0)) + 1:max(line_start, 0)]
@@ -641,11 +749,17 @@ def _subject_before(pre: str, rules, gaz_roles) -> tuple[str, str, str]:
     head = pre[:verbs[-1].start()] if verbs else pre
     clauses = re.split(r"(?i)[,;]\s*(?=(?:et|mais|puis|and|but|alors|qui|que)\b)|(?<=[a-zà-ÿ)]{2}\.)\s|;\s*", head)
     subject = clauses[-1] if clauses else head
+    if len(clauses) > 1 and re.match(r"(?i)\s*(?:qui|who)\b", subject):
+        subject = clauses[-2]  # "Comme Nicole Belloubet, qui a jugé « ... »": the antecedent speaks
     subject = subject.rstrip(" :\n")
     name, role, kind = _parse_who(subject.split(":")[-1], rules, gaz_roles) if subject.strip() else ("", "", "")
     if name and len(names.tokens(name)) == 1 and names.full_name(name, pre) == name and not re.search(
             rf"(?<!\w){re.escape(name)}(?:\s+\S+){{0,2}}\s*$", head):
         name, role, kind = "", "", ""  # a capitalized word far from the verb ("Outre", "Fruit") is no subject
+        if "," in subject:  # "Ancien président du comité, Didier Sicard a pris la parole pour évoquer"
+            name, role, kind = _parse_who(subject.rsplit(",", 1)[1], rules, gaz_roles)
+            if not (name and len(names.tokens(name)) > 1):
+                name, role, kind = "", "", ""
     if not verbs and (kind == "role" or name and len(names.tokens(name)) == 1 and names.full_name(name, pre) == name):
         name, role, kind = "", "", ""  # "La version courte est la suivante :", "Savoir :": no speech verb
     if name or role or kind == "pronoun":
@@ -718,6 +832,19 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
                     pron_gender = "f" if FEMININE_PRONOUN.match(_clean(who)) else "m"
                 if m.group("selon") and not speaker and role and kind == "role":
                     speaker, role, kind = role, "", ""  # an institution speaks ("selon la DEA")
+    if not speaker and not role and kind != "pronoun" and not attribution:
+        # the attribution closes the sentence the quote opens: "« ... », soit ..., s'émeut-elle."
+        tail = re.split(r"(?<=[.!?])\s|[«»“”\"\n]", after, maxsplit=1)[0]
+        ti = INCISE_RE.search(tail) or TAIL_SELON_RE.search(tail)
+        tp = INCISE_PRONOUN_RE.search(tail)
+        if tp and re.match(r"\W*$", tail[tp.end():]):
+            kind, direct, attribution = "pronoun", True, _clean(tp.group())
+            pron_gender = "f" if "elle" in tp.group("pron") else "m"
+        elif ti:
+            name, r, k = _parse_who(ti.group("who"), rules, gaz_roles)
+            if name or k in ("role", "anonymous"):  # ", a précisé le procureur lors d'une conférence de presse."
+                speaker, role, kind, direct, attribution = name, r, k, True, _clean(ti.group())
+                who_text = ti.group("who")
     if not speaker and not role and kind != "pronoun":
         # 2. before the quote, in the same sentence (after any earlier quote of that sentence)
         pre = _before_text(text, sp, index, sid)
@@ -725,9 +852,17 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
         if sel and BEFORE_VERB_RE.search(pre, sel[-1].end()):
             sel = []  # "According to the complaint, the defendant said": the subject of the verb speaks
         pour = POUR_RE.search(pre)
+        lire = LIRE_RE.search(pre)
+        if lire:
+            role, kind, direct = _strip_determiner(lire.group("src")), "anonymous", True
+            attribution = _clean(lire.group())
+        if not pour and not BEFORE_VERB_RE.search(pre):
+            pour = POUR_START_RE.search(pre)
         rel = RELATIVE_SELON_RE.search(pre)
         rel_names = [p for p in names.people_in(pre[:rel.start()])] if rel else []
-        if rel_names:  # "le message de Charlie Kirk, ..., selon lequel ... « ... »"
+        if lire:
+            pass
+        elif rel_names:  # "le message de Charlie Kirk, ..., selon lequel ... « ... »"
             speaker, attribution, direct = rel_names[-1][1], _clean(pre[rel_names[-1][0]:]), True
         elif pour and _parse_who(pour.group(1), rules, gaz_roles)[0]:
             speaker, role, kind = _parse_who(pour.group(1), rules, gaz_roles)
@@ -753,16 +888,30 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
     gender = ""
     if kind == "pronoun":
         gender = pron_gender
-        p = _resolve(people, sp.open, None, text, 3, gender)
+        p = _resolve(people, sp.open, None, text, 3, gender, subject=True)
         if p:
             speaker, role = p.name, p.role or _known_role(people, p.name, sp.open)
+    elif kind == "role" and not speaker and PLURAL_ROLE.search(_clean(who_text) or role):
+        pass  # "le président et les corapporteurs de la commission", "les rapporteurs": no one person
     elif kind == "role" and not speaker:
         compat = _compatible(role)
         gender = _gender(ROLE_CUT.split(who_text.split(",")[0], maxsplit=1)[0]) if who_text else ""
-        p = _resolve([q for q in people if q.pos >= 0], sp.open, compat, text, None, gender) if compat else None
+        p = _same_role(people, role, sp.open) if compat or _ROLE_NOUN.match(role) or PERSON_NOUN.match(role) \
+            else None
         if p is None and compat:
+            p = _resolve([q for q in people if q.pos >= 0], sp.open, compat, text, None, gender)
+        if p is None and compat and gender:  # a person the text gave no voice, of the role's gender
+            p = next((q for q in sorted(people, key=lambda q: q.pos, reverse=True)
+                      if 0 <= q.pos < sp.open and q.kind == "unknown" and q.gender == gender and q.name), None)
+        if p is None and (compat or _ROLE_NOUN.match(role)):
             lead = [q for q in people if q.pos < 0 and (not gender or not q.gender or q.gender == gender)]
             p = lead[0] if lead else None  # the protagonist of the title
+        if p is None and re.match(r"(?i)\s*(?:ce|cet|cette|this)\s", who_text or "") and (
+                compat or PERSON_NOUN.search(role) or _ROLE_NOUN.match(role)):
+            # "a justifié ce médecin neurologue": the person just named (not as a complement), of that gender
+            p = next((q for q in sorted(people, key=lambda q: q.pos, reverse=True)
+                      if 0 <= q.pos < sp.open and q.name and not q.oblique and (not gender or q.gender in (gender, ""))
+                      and sid - index.locate(q.pos) <= 1), None)
         if p:
             known = _known_role(people, p.name, sp.open)
             speaker, role = p.name, known if known and p.pos >= 0 else role or known
@@ -777,12 +926,18 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
     vk = voice_kind(speaker, role, rules) if (speaker or role) else "unknown"
     if speaker and names.RUN_RE.fullmatch(speaker):
         g = gender or next((p.gender for p in reversed(people) if p.name == speaker and p.gender), "")
-        people.append(Person(sp.open, speaker, role, vk, g, spoke=True))
+        people.append(Person(sp.open, speaker, role, vk, g, spoke=True, end=sp.close))
+        people.sort(key=lambda p: p.pos)
+    elif kind == "anonymous" and role:  # "selon un responsable policier": "ajoute-t-il" goes on with that source
+        people.append(Person(sp.open, "", role, vk, _gender(who_text), spoke=True, end=sp.close))
         people.sort(key=lambda p: p.pos)
     words = len(quote.split())
     scare = words <= 3
+    name = scare and bool(NAME_BEFORE.search(text[max(0, sp.open - 40):sp.open]))
+    if name:
+        direct = False  # "dans le cadre des opérations « place nette »": a name, whoever speaks around it
     if words == 1:
         direct = False  # a single word is a term, even after a speech verb ("un « mensonge »")
     return {"speaker": speaker, "role": role, "voice_kind": vk, "quote": quote, "attribution": attribution,
             "start": sp.open, "end": sp.close, "sentence_id": sid, "direct": direct and bool(speaker or role),
-            "scare": scare, "headline": headline, "anonymous": kind == "anonymous"}
+            "scare": scare, "headline": headline, "anonymous": kind == "anonymous", "name": name}

@@ -17,7 +17,7 @@ UP = "A-ZÀ-ÖØ-Þ"
 LOW = "a-zà-öø-ÿ"
 AP = "['’]"
 # Mc/Mac and O'/D' names, hyphenated names (Jean-Luc, Lons-le-Saunier), a possessive 's (State's)
-WORD = (rf"(?:[{UP}]{AP}[{UP}][{LOW}]+|(?:Mc|Mac)[{UP}][{LOW}]+|[{UP}][{LOW}]+(?:-(?:[{LOW}]+-)*[{UP}][{LOW}]+)*"
+WORD = (rf"(?:[{UP}]{AP}[{UP}][{LOW}]+|(?:Mc|Mac|La|Le|De|Di|Du|Da)[{UP}][{LOW}]+|[{UP}][{LOW}]+(?:-(?:[{LOW}]+-)*[{UP}][{LOW}]+)*"
         rf"|[{UP}]{{2,}}(?![{LOW}]))(?:{AP}s)?")
 INITIAL = rf"(?:[{UP}]\.(?:[{UP}](?:\.|(?=\s)))?)"
 TOKEN = rf"(?:{WORD}|{INITIAL})"
@@ -44,7 +44,9 @@ Selon Comme Quand Si Lors Après Avant Depuis Pendant Alors Aussi En Au Aux À C
 And But Or Today Yesterday He She They We It This That These Those His Her Their Our Its When While After Before
 According Said Says During Since Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March
 April May June July August September October November December Lundi Mardi Mercredi Jeudi Vendredi Samedi
-Dimanche Mr Mrs Ms Dr M. Mme
+Dimanche Mr Mrs Ms Dr M. Mme Dès Entre Face Outre Malgré Sans Sous Contre Parmi Puis Enfin Ainsi Pourtant
+Cependant Là Ici Hier Déjà Car Or Ni Très Plus Moins Toujours Encore Même Tout Tous Toute Toutes Chaque Certains
+Plusieurs Dont Où Qui Que Lorsque Puisque Seul Seule Seuls Seules Son Sa Ses Leur Leurs Mon Ma Mes Notre Nos Votre Vos Cet
 """.split())
 GOVERNED = re.compile(r"(?i)(?:\b(?:sur|à|dans|par|pour|chez|en|vers|avec|auprès\s+de|on|at|in|from|by|to)|[#@])\s*$")
 PREPOSITION_BEFORE = re.compile(r"(?i)(?:\b(?:de|du|des|d['’]|l['’]|la|le|au|aux|à)\s*)$")
@@ -78,6 +80,8 @@ def split_title(run: str, before: str = "") -> tuple[str, str]:
     last = max((i for i, t in enumerate(toks) if t in TITLE_WORDS or t.rstrip(".") in TITLE_WORDS
                 or t == "in Charge"), default=-1)
     title, name = toks[:last + 1], toks[last + 1:]
+    while len(name) >= 3 and name[0].isupper() and len(name[0]) > 1 and "." not in name[0]:
+        title, name = title + name[:1], name[1:]  # "LR François Grosdidier": a party's acronym, not a name
     if not title and len(name) >= 3 and PREPOSITION_BEFORE.search(before):
         title, name = [], name[1:]
     role = " ".join(t for t in title if t not in ("Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "M.", "Mme", "Mlle"))
