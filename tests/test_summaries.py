@@ -60,3 +60,18 @@ def test_speakers_and_frames():
     shares = pd.DataFrame({"group": ["A", "A"], "doc_id": ["a1", "a1"], "frame": ["f", "g"], "share": [0.5, 0.25]})
     assert summaries.frame_shares_wide(shares).to_dict("records") == [{"group": "A", "doc_id": "a1", "f": 0.5,
                                                                         "g": 0.25}]
+
+
+def test_key_terms_by_period_wide_has_a_column_per_language_of_a_mixed_side():
+    t = pd.DataFrame({"group": ["a", "a", "a", "b"], "language": ["en", "en", "fr", "en"],
+                      "period": ["2020", "2020", "2021", "2021"], "rank": [1, 2, 1, 1],
+                      "term": ["cartel", "fentanyl", "saisie", "court"], "log_ratio": [1.25, 0.5, 2.0, 3.0]})
+    wide = summaries.key_terms_by_period_wide(t, "a", "b")
+    assert list(wide.columns) == ["period", "a (en)", "a (fr)", "b"]
+    assert wide.set_index("period").loc["2020", "a (en)"] == "cartel (+1.2), fentanyl (+0.5)"
+    assert wide.set_index("period").loc["2020", "b"] == ""
+
+
+def test_top_concepts_weigh_rates_by_documents():
+    t = pd.DataFrame({"concept": ["x", "y", "y", "z"], "n_docs": [10, 1, 1, 5], "mean": [1.0, 4.0, 4.0, 0.0]})
+    assert summaries.top_concepts(t, 5) == ["x", "y"]  # z is never found
