@@ -153,13 +153,20 @@ def fit(fig) -> None:
     left = (left_need[0] + PAD_IN) / w_in
     right = 1 - (right_need[-1] + PAD_IN) / w_in
     space = {}
-    if len(axes) > 1:
+    ncols = len({round(ax.get_position().x0, 4) for ax in axes})  # a grid of small multiples has several rows
+    nrows = len({round(ax.get_position().y0, 4) for ax in axes})
+    if ncols > 1:
         gap = max(r + l for r, l in zip(right_need[:-1], left_need[1:])) + 2 * PAD_IN
-        mean_width = (w_in * (right - left) - gap * (len(axes) - 1)) / len(axes)
+        mean_width = (w_in * (right - left) - gap * (ncols - 1)) / ncols
         space["wspace"] = gap / max(mean_width, 0.1)
     left = min(left, 0.6)
-    fig.subplots_adjust(left=left, right=right, bottom=min((below + PAD_IN) / h_in, 0.6),
-                        top=max(1 - (above + PAD_IN / 2) / h_in, 0.4), **space)
+    bottom, top = min((below + PAD_IN) / h_in, 0.6), max(1 - (above + PAD_IN / 2) / h_in, 0.4)
+    if nrows > 1:  # between rows: the tick labels of a panel above an empty slot, and the titles
+        title = _text_size_in([ax.get_title() for ax in axes], _font_size("axes.titlesize"), "bold")[1]
+        gap = below + title + 2 * PAD_IN
+        mean_height = (h_in * (top - bottom) - gap * (nrows - 1)) / nrows
+        space["hspace"] = gap / max(mean_height, 0.1)
+    fig.subplots_adjust(left=left, right=right, bottom=bottom, top=top, **space)
     if len(axes) == 1:
         # a title or x label wider than its axes (long labels on the left) is centred on the figure instead,
         # within its edges

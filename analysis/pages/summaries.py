@@ -171,6 +171,12 @@ def periods_summary(analysis) -> str:
     n, names = int(per.get("n_undated", 0)), per.get("undated", [])
     unit = per.get("unit") or "period"
     text = f"Documents are grouped by {unit}."
+    docs = getattr(analysis, "documents", None)
+    if docs is not None and "date" in docs.columns:
+        dates = sorted(d for d in docs["date"].fillna("").astype(str) if d)
+        if dates:
+            text += (f" Dates run from {dates[0]} to {dates[-1]}: the first and last {unit} may cover only part "
+                     f"of it, so read their document counts.")
     if n:
         shown = ", ".join(map(str, names[:20])) + (" ..." if n > 20 else "")
         text += (f" {n} document(s) have no date precise enough for a {unit} and are left out of this page: "
@@ -178,10 +184,18 @@ def periods_summary(analysis) -> str:
     return text
 
 
-def documents_by_period_wide(table: pd.DataFrame) -> pd.DataFrame:
-    """Documents per period (rows) and side (columns)."""
-    wide = table.pivot_table(index="period", columns="group", values="n_docs", fill_value=0)
+def documents_by_period_wide(table: pd.DataFrame, group_a: str | None = None, group_b: str | None = None
+                             ) -> pd.DataFrame:
+    """Documents per period (rows, every period from the first to the last, empty ones with 0) and side
+    (columns, A then B when given), as whole numbers."""
+    from analysis.stats.periods import period_range
+
+    wide = table.pivot_table(index="period", columns="group", values="n_docs", aggfunc="sum", fill_value=0)
+    wide = wide.reindex(period_range(wide.index), fill_value=0).astype("int64")
+    first = [g for g in (group_a, group_b) if g in wide.columns]
+    wide = wide[first + [g for g in wide.columns if g not in first]]
     wide.columns.name = None
+    wide.index.name = "period"
     return wide.reset_index()
 
 
