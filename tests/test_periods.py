@@ -169,3 +169,13 @@ def test_period_range_fills_the_periods_without_documents():
     assert T.period_range(["2023-11", "2024-02"]) == ["2023-11", "2023-12", "2024-01", "2024-02"]
     assert T.period_range(["2023-Q4", "2023-Q2"]) == ["2023-Q2", "2023-Q3", "2023-Q4"]
     assert T.period_range(["2009", "2011"]) == ["2009", "2010", "2011"] and T.period_range([]) == []
+
+
+def test_one_draw_of_documents_serves_every_concept_column():
+    import numpy as np
+
+    v = np.random.default_rng(3).random((40, 3))
+    lo, hi = T._boot_columns(v, np.random.default_rng(1), 300)
+    for j in range(3):  # the same resamples as one column's own bootstrap with the same seed
+        assert (lo[j], hi[j]) == pytest.approx(T._boot(v[:, j], np.random.default_rng(1), 300))
+    assert (lo < v.mean(axis=0)).all() and (v.mean(axis=0) < hi).all()

@@ -75,3 +75,19 @@ def test_key_terms_by_period_wide_has_a_column_per_language_of_a_mixed_side():
 def test_top_concepts_weigh_rates_by_documents():
     t = pd.DataFrame({"concept": ["x", "y", "y", "z"], "n_docs": [10, 1, 1, 5], "mean": [1.0, 4.0, 4.0, 0.0]})
     assert summaries.top_concepts(t, 5) == ["x", "y"]  # z is never found
+
+
+def test_periods_summary_names_the_date_range_the_empty_periods_and_the_undated():
+    from types import SimpleNamespace
+
+    per = pd.DataFrame({"period": ["2020-01", "2020-04", "2020-01"], "group": ["a", "a", "b"], "n_docs": [2, 1, 1]})
+    docs = pd.DataFrame({"doc_id": list("wxyzu"), "date": ["2020-01-05", "2020-01-20", "2020-04-02", "2020-01-09", ""]})
+    A = SimpleNamespace(periods={"unit": "month", "n_undated": 1, "undated": ["u"]}, documents=docs,
+                        documents_by_period=per)
+    text = summaries.periods_summary(A)
+    assert "from 2020-01-05 to 2020-04-02" in text
+    assert "2 of the 4 months from the first to the last have no document" in text
+    assert "1 document(s) have no date precise enough for a month" in text and ": u (" in text
+    wide = summaries.documents_by_period_wide(per, "b", "a")
+    assert list(wide.columns) == ["period", "b", "a"] and wide["a"].tolist() == [2, 1]
+    assert str(wide["a"].dtype) == "int64"  # whole numbers, not 2.0

@@ -177,6 +177,14 @@ def periods_summary(analysis) -> str:
         if dates:
             text += (f" Dates run from {dates[0]} to {dates[-1]}: the first and last {unit} may cover only part "
                      f"of it, so read their document counts.")
+    table = getattr(analysis, "documents_by_period", None)
+    if table is not None and not table.empty:
+        from analysis.stats.periods import period_range
+
+        span, used = period_range(table["period"]), set(table["period"])
+        if len(span) > len(used):
+            text += (f" {len(span) - len(used)} of the {len(span)} {unit}s from the first to the last have no "
+                     f"document (gaps in the lines of the figures; parameter period sets a longer unit).")
     if n:
         shown = ", ".join(map(str, names[:20])) + (" ..." if n > 20 else "")
         text += (f" {n} document(s) have no date precise enough for a {unit} and are left out of this page: "
@@ -186,12 +194,9 @@ def periods_summary(analysis) -> str:
 
 def documents_by_period_wide(table: pd.DataFrame, group_a: str | None = None, group_b: str | None = None
                              ) -> pd.DataFrame:
-    """Documents per period (rows, every period from the first to the last, empty ones with 0) and side
-    (columns, A then B when given), as whole numbers."""
-    from analysis.stats.periods import period_range
-
+    """Documents per period with documents (rows) and side (columns, A then B when given), as whole numbers."""
     wide = table.pivot_table(index="period", columns="group", values="n_docs", aggfunc="sum", fill_value=0)
-    wide = wide.reindex(period_range(wide.index), fill_value=0).astype("int64")
+    wide = wide.astype("int64")
     first = [g for g in (group_a, group_b) if g in wide.columns]
     wide = wide[first + [g for g in wide.columns if g not in first]]
     wide.columns.name = None

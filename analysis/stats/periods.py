@@ -110,8 +110,11 @@ def _boot_columns(values: np.ndarray, rng: np.random.Generator, n_boot: int) -> 
 
 
 def _boot(values: np.ndarray, rng: np.random.Generator, n_boot: int) -> tuple[float, float]:
-    lo, hi = _boot_columns(values.reshape(-1, 1), rng, n_boot)
-    return float(lo[0]), float(hi[0])
+    """The interval of one measure (:func:`_boot_columns` with one column, by indexing: faster for one)."""
+    if len(values) == 0:
+        return float("nan"), float("nan")
+    means = values[rng.integers(0, len(values), size=(n_boot, len(values)))].mean(axis=1)
+    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
 
 
 def _by_period(values: pd.DataFrame, key: str, value: str, n_boot: int, seed: int) -> pd.DataFrame:
