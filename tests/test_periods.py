@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import ParameterError
+from analysis.stats.counts import sentence_tokens
 from analysis.stats import periods as T
 
 
@@ -179,3 +180,28 @@ def test_one_draw_of_documents_serves_every_concept_column():
     for j in range(3):  # the same resamples as one column's own bootstrap with the same seed
         assert (lo[j], hi[j]) == pytest.approx(T._boot(v[:, j], np.random.default_rng(1), 300))
     assert (lo < v.mean(axis=0)).all() and (v.mean(axis=0) < hi).all()
+
+
+def test_a_side_that_mixes_languages_is_compared_within_each_language():
+    texts = {("en", "2020"): "the market report, city market and harbour news", ("en", "2021"): "fentanyl news, fentanyl city",
+             ("fr", "2020"): "le marché de la ville et le port", ("fr", "2021"): "la saisie, une saisie de la ville"}
+    recs, period_of = [], {}
+    for (lang, year), text in texts.items():
+        for i in range(3):
+            doc_id = f"{lang}{year}{i}"
+            recs.append({"doc_id": doc_id, "group": "a", "language": lang, "text": text})
+            period_of[doc_id] = year
+    words = {(g, lang): Counter() for g, lang in (("a", "en"), ("a", "fr"))}
+    for r in recs:
+        words[(r["group"], r["language"])].update(sentence_tokens(r["text"], [(0, len(r["text"]))])[0])
+    stop = {("a", "en"): {"the", "and"}, ("a", "fr"): {"le", "la", "de", "et", "une"}}
+    terms = T.PeriodTerms(T.period_vocabulary(words, stop), period_of)
+    for _ in terms.tap(recs):
+        pass
+    k = T.key_terms_by_period(terms, min_count=1)
+    top = k.groupby(["language", "period"])["term"].first().to_dict()
+    assert top[("en", "2021")] == "fentanyl" and top[("fr", "2021")] == "saisie"
+    fr = k[k["language"] == "fr"]
+    # French periods are compared with French text only: totals and counts never include English documents
+    assert set(fr["n_docs"]) == {3} and not set(fr["term"]) & set(words[("a", "en")])
+    assert fr.loc[fr["term"] == "saisie", "total"].iloc[0] == 3 * 7  # la saisie une saisie de la ville
