@@ -205,3 +205,12 @@ def test_a_side_that_mixes_languages_is_compared_within_each_language():
     # French periods are compared with French text only: totals and counts never include English documents
     assert set(fr["n_docs"]) == {3} and not set(fr["term"]) & set(words[("a", "en")])
     assert fr.loc[fr["term"] == "saisie", "total"].iloc[0] == 3 * 7  # la saisie une saisie de la ville
+
+
+def test_numeric_document_ids_are_matched_as_text():
+    placed = pd.DataFrame({"doc_id": [1, 2], "group": ["a", "a"], "period": ["2020", "2020"]})
+    hits = pd.DataFrame({"doc_id": ["1"], "concept": ["x"], "count": [1], "n_content": [10]})
+    assert T.concepts_by_period(hits, placed, n_boot=50).loc[0, "mean"] == pytest.approx(500)
+    counter = T.PeriodTerms({("a", "en"): frozenset({"x"})}, {1: "2020"})
+    counter.add("1", "a", "en", "x y")
+    assert counter.n_undated == 0 and counter.count[("a", "en", "2020")]["x"] == 1

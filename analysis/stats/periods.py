@@ -176,7 +176,9 @@ def concepts_by_period(concept_docs: pd.DataFrame | None, placed: pd.DataFrame, 
     document and concept found in it (doc_id, concept, count, n_content: the document's content tokens)."""
     if concept_docs is None or concept_docs.empty or placed.empty:
         return pd.DataFrame(columns=CONCEPT_COLUMNS)
-    hits = concept_docs[concept_docs["doc_id"].isin(placed["doc_id"])]
+    placed = placed.assign(doc_id=placed["doc_id"].astype(str))
+    hits = concept_docs.assign(doc_id=concept_docs["doc_id"].astype(str))
+    hits = hits[hits["doc_id"].isin(placed["doc_id"])]
     if hits.empty:
         return pd.DataFrame(columns=CONCEPT_COLUMNS)
     rate = hits["count"] * 10_000 / hits["n_content"].where(hits["n_content"] > 0, np.nan)
@@ -217,7 +219,7 @@ class PeriodTerms:
     no period (undated) is not counted; ``n_undated`` says how many passed."""
 
     def __init__(self, vocabulary: Mapping[tuple[str, str], frozenset], period_of: Mapping[str, str]):
-        self.vocabulary, self.period_of = dict(vocabulary), dict(period_of)
+        self.vocabulary, self.period_of = dict(vocabulary), {str(k): v for k, v in period_of.items()}
         self.count: dict[tuple, Counter] = {}
         self.docs: dict[tuple, Counter] = {}
         self.n_docs: Counter = Counter()
@@ -246,7 +248,8 @@ class PeriodTerms:
             yield rec
 
     def frequencies(self, group: str, language: str) -> pd.DataFrame:
-        """The frequency table (``period`` as the group column) of one side and language."""
+        """The frequency table (``period`` as the group column) of one side and language; a period holding
+        none of the words keeps one row (term "", count 0) so that its tokens count in the other periods' total."""
         rows = [(k[2], t, n, self.docs[k][t], self.n_docs[k], self.total[k])
                 for k in sorted(self.n_docs) if k[:2] == (group, language)
                 for t, n in sorted(self.count.get(k, Counter()).items())]
