@@ -175,3 +175,23 @@ def test_the_whole_analysis_is_identical_on_a_shared_sample(client, monkeypatch,
     local = _whole_analysis(params, "local", monkeypatch, 1000)
     _assert_same_analysis(local, _whole_analysis(params, client.scheduler.address, monkeypatch, 25))
     _assert_same_analysis(local, _whole_analysis(params, "processes", monkeypatch, 25))
+
+
+@pytest.mark.parametrize("backend", ["processes", "dask"])
+def test_concepts_and_key_terms_by_period_are_identical_on_every_backend(client, backend, monkeypatch, tmp_path):
+    """Concepts and key terms by period (per-document concept hits merged from the batches, the second pass's
+    counts per period) on a dated corpus of two sides over three years, cut into batches of 2 documents."""
+    import json
+
+    words = ["fentanyl seized", "cartel money", "court sentence prison", "encrypted phones"]
+    rows = [{"doc_id": f"d{i:02d}", "group": "a" if i % 3 else "b", "date": f"{2019 + i % 3}-0{1 + i % 9}-15",
+             "language": "en",
+             "text": f"Release {i}. Agents {words[i % 3]} in the case, and {words[(i // 3) % 4]} again. "
+                     f"The {words[i % 3]} case was closed in year {2019 + i % 3}."} for i in range(24)]
+    corpus = tmp_path / "dated.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    params = {"corpus": str(corpus), "group_a": "a", "group_b": "b", "period": "year", "boilerplate": "off"}
+    target = client.scheduler.address if backend == "dask" else backend
+    local = _whole_analysis(params, "local", monkeypatch, 1000)
+    assert len(local["concepts_by_period"]) > 10 and len(local["key_terms_by_period"]) > 3
+    _assert_same_analysis(local, _whole_analysis(params, target, monkeypatch, 2))

@@ -3,6 +3,7 @@ lies inside the picture, and the labels of a right-hand panel do not run into th
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -88,5 +89,20 @@ def test_every_text_is_inside_the_figure_and_panels_do_not_overlap(seeds, name):
                 if label.get_text():
                     assert label.get_window_extent(renderer).x0 >= left_edge - 1, \
                         f"{name}: {label.get_text()!r} runs into the panel on its left"
+    finally:
+        plt.close(fig)
+
+
+def test_over_time_axis_runs_through_empty_periods_and_one_legend_names_both_sides():
+    t = pd.DataFrame({"period": ["2020", "2022", "2020", "2021", "2022"], "group": ["a", "a", "b", "b", "b"],
+                      "frame": ["x"] * 5, "n_docs": [2, 2, 1, 1, 1], "mean": [0.2, 0.4, 0.1, 0.3, 0.5],
+                      "ci_low": [0.1, 0.3, 0.1, 0.3, 0.5], "ci_high": [0.3, 0.5, 0.1, 0.3, 0.5]})
+    fig = figures.over_time(t, "frame", "a", "b", "share", "title")
+    try:
+        ax = fig.axes[0]
+        assert [lb.get_text() for lb in ax.get_xticklabels()] == ["2020", "2021", "2022"]
+        a_line = ax.get_lines()[0]
+        assert list(a_line.get_xdata()) == [0, 1, 2] and np.isnan(a_line.get_ydata()[1])  # a has no 2021: a gap
+        assert [tx.get_text() for tx in fig.legends[0].get_texts()] == ["a", "b"]
     finally:
         plt.close(fig)

@@ -182,6 +182,21 @@ def test_pages_show_figures_and_hide_code(report):
             assert f'id="{anchor}"' in text and f'href="#{anchor}"' in text, anchor
 
 
+def test_over_time_page_shows_concepts_and_key_terms_by_period(report):
+    text = (report / "07_over_time.html").read_text(encoding="utf-8")
+    for anchor in ("fig-frames-over-time", "fig-actors-over-time", "fig-concepts-over-time"):
+        assert f'id="{anchor}"' in text, anchor
+    assert "Concepts over time" in text and "Key terms by period" in text
+    # the seeds have one document per period and side: the page says why no key term is shown
+    assert "so no period can be compared" in text or "no period has a term" in text
+    concepts = read_csv(report / "tables" / "concepts_by_period.csv")
+    assert {r["period"] for r in concepts} == {"2022-11", "2023-05", "2023-07", "2024-03"}
+    assert {"seizure", "platform_social_media"} <= {r["concept"] for r in concepts}
+    assert (report / "tables" / "key_terms_by_period.parquet").is_file()
+    with open(report / "tables" / "key_terms_by_period.csv", encoding="utf-8") as fh:
+        assert next(csv.reader(fh))[:5] == ["group", "language", "period", "rank", "term"]
+
+
 def test_index_says_what_was_compared(report):
     text = (report / "index.html").read_text(encoding="utf-8")
     assert "us_federal" in text and "fr_policing" in text

@@ -60,3 +60,34 @@ def test_speakers_and_frames():
     shares = pd.DataFrame({"group": ["A", "A"], "doc_id": ["a1", "a1"], "frame": ["f", "g"], "share": [0.5, 0.25]})
     assert summaries.frame_shares_wide(shares).to_dict("records") == [{"group": "A", "doc_id": "a1", "f": 0.5,
                                                                         "g": 0.25}]
+
+
+def test_key_terms_by_period_wide_has_a_column_per_language_of_a_mixed_side():
+    t = pd.DataFrame({"group": ["a", "a", "a", "b"], "language": ["en", "en", "fr", "en"],
+                      "period": ["2020", "2020", "2021", "2021"], "rank": [1, 2, 1, 1],
+                      "term": ["cartel", "fentanyl", "saisie", "court"], "log_ratio": [1.25, 0.5, 2.0, 3.0]})
+    wide = summaries.key_terms_by_period_wide(t, "a", "b")
+    assert list(wide.columns) == ["period", "a (en)", "a (fr)", "b"]
+    assert wide.set_index("period").loc["2020", "a (en)"] == "cartel (+1.2), fentanyl (+0.5)"
+    assert wide.set_index("period").loc["2020", "b"] == ""
+
+
+def test_top_concepts_weigh_rates_by_documents():
+    t = pd.DataFrame({"concept": ["x", "y", "y", "z"], "n_docs": [10, 1, 1, 5], "mean": [1.0, 4.0, 4.0, 0.0]})
+    assert summaries.top_concepts(t, 5) == ["x", "y"]  # z is never found
+
+
+def test_periods_summary_names_the_date_range_the_empty_periods_and_the_undated():
+    from types import SimpleNamespace
+
+    per = pd.DataFrame({"period": ["2020-01", "2020-04", "2020-01"], "group": ["a", "a", "b"], "n_docs": [2, 1, 1]})
+    docs = pd.DataFrame({"doc_id": list("wxyzu"), "date": ["2020-01-05", "2020-01-20", "2020-04-02", "2020-01-09", ""]})
+    A = SimpleNamespace(periods={"unit": "month", "n_undated": 1, "undated": ["u"]}, documents=docs,
+                        documents_by_period=per)
+    text = summaries.periods_summary(A)
+    assert "from 2020-01-05 to 2020-04-02" in text
+    assert "2 of the 4 months from the first to the last have no document" in text
+    assert "1 document(s) have no date precise enough for a month" in text and ": u (" in text
+    wide = summaries.documents_by_period_wide(per, "b", "a")
+    assert list(wide.columns) == ["period", "b", "a"] and wide["a"].tolist() == [2, 1]
+    assert str(wide["a"].dtype) == "int64"  # whole numbers, not 2.0

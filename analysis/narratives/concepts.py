@@ -404,6 +404,22 @@ class ConceptTally:
     __add__ = merge
 
 
+DOCUMENT_COLUMNS = ["doc_id", "concept", "count", "n_content"]
+
+
+def document_counts(doc_id: str, found: ConceptScan) -> list[tuple]:
+    """One row (``DOCUMENT_COLUMNS``) per concept found in a document: its hits and the document's content
+    tokens, what the concepts by period of :mod:`analysis.stats.periods` average over documents."""
+    n = len(found.content)
+    return [(doc_id, c, k, n) for c, k in sorted(Counter(r["concept"] for r in found.rows).items())]
+
+
+def documents_frame(rows: Iterable[tuple]) -> pd.DataFrame:
+    """The table of :func:`document_counts` rows."""
+    return pd.DataFrame(list(rows), columns=DOCUMENT_COLUMNS).astype(
+        {"doc_id": "str", "concept": "str", "count": "int64", "n_content": "int64"})
+
+
 def tally(docs: Iterable[ParsedDocument], lexicon=None) -> ConceptTally:
     """The :class:`ConceptTally` of parsed documents."""
     lex = concept_lexicon(lexicon)

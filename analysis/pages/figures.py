@@ -153,13 +153,20 @@ def fit(fig) -> None:
     left = (left_need[0] + PAD_IN) / w_in
     right = 1 - (right_need[-1] + PAD_IN) / w_in
     space = {}
-    if len(axes) > 1:
+    ncols = len({round(ax.get_position().x0, 4) for ax in axes})  # a grid of small multiples has several rows
+    nrows = len({round(ax.get_position().y0, 4) for ax in axes})
+    if ncols > 1:
         gap = max(r + l for r, l in zip(right_need[:-1], left_need[1:])) + 2 * PAD_IN
-        mean_width = (w_in * (right - left) - gap * (len(axes) - 1)) / len(axes)
+        mean_width = (w_in * (right - left) - gap * (ncols - 1)) / ncols
         space["wspace"] = gap / max(mean_width, 0.1)
     left = min(left, 0.6)
-    fig.subplots_adjust(left=left, right=right, bottom=min((below + PAD_IN) / h_in, 0.6),
-                        top=max(1 - (above + PAD_IN / 2) / h_in, 0.4), **space)
+    bottom, top = min((below + PAD_IN) / h_in, 0.6), max(1 - (above + PAD_IN / 2) / h_in, 0.4)
+    if nrows > 1:  # between rows: the tick labels of a panel above an empty slot, and the titles
+        title = _text_size_in([ax.get_title() for ax in axes], _font_size("axes.titlesize"), "bold")[1]
+        gap = below + title + 2 * PAD_IN
+        mean_height = (h_in * (top - bottom) - gap * (nrows - 1)) / nrows
+        space["hspace"] = gap / max(mean_height, 0.1)
+    fig.subplots_adjust(left=left, right=right, bottom=bottom, top=top, **space)
     if len(axes) == 1:
         # a title or x label wider than its axes (long labels on the left) is centred on the figure instead,
         # within its edges
@@ -366,36 +373,46 @@ def counts_by_group(counts: pd.DataFrame, label: str, group_a: str, group_b: str
 
 def over_time(table: pd.DataFrame, key: str, group_a: str, group_b: str, ylabel: str, title: str,
               ncols: int = 3):
-    """Small multiples: one panel per value of ``key`` (a frame, a kind of actor), the mean of each side per
-    period as a line with its 95% bootstrap interval as a band; the same periods on every panel."""
+    """Small multiples: one panel per value of ``key`` (a frame, a kind of actor, a concept), the mean of each
+    side per period as a line with its 95% bootstrap interval as a band. Every panel has the same time axis,
+    from the first period to the last: a period without documents of a side is a gap in its line."""
+    from analysis.stats.periods import period_range
+
     keys = sorted(table[key].unique()) if table is not None and len(table) else []
     if not keys:
         fig, ax = plt.subplots(figsize=(8, 2.5))
         _empty(ax, "no dated document")
         return fig
-    periods = sorted(table["period"].unique())
-    x = {p: i for i, p in enumerate(periods)}
+    periods = period_range(table["period"].unique())
+    xs = np.arange(len(periods))
     nrows = int(np.ceil(len(keys) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 2.6 * nrows + 0.8), sharex=True, squeeze=False)
-    step = max(1, len(periods) // 6)
+    step = max(1, int(np.ceil(len(periods) / 8)))
     colors = group_colors(group_a, group_b)
+    handles = {}
     for ax, k in zip(axes.flat, keys):
         sub = table[table[key] == k]
         for g in (group_a, group_b):
-            s = sub[sub["group"] == g].sort_values("period")
-            if s.empty:
+            s = sub[sub["group"] == g].set_index("period").reindex(periods)
+            if s["mean"].isna().all():
                 continue
-            xs = [x[p] for p in s["period"]]
-            ax.plot(xs, s["mean"], marker="o", markersize=3, linewidth=1.4, color=colors[g], label=g)
-            ax.fill_between(xs, s["ci_low"], s["ci_high"], color=colors[g], alpha=0.18, linewidth=0)
+            (line,) = ax.plot(xs, s["mean"].to_numpy(float), marker="o", markersize=3, linewidth=1.4,
+                              color=colors[g], label=g)
+            handles.setdefault(g, line)
+            ax.fill_between(xs, s["ci_low"].to_numpy(float), s["ci_high"].to_numpy(float), color=colors[g],
+                            alpha=0.18, linewidth=0)
         ax.set_title(str(k), fontsize=10)
-        ax.set_xticks(range(0, len(periods), step), [periods[i] for i in range(0, len(periods), step)],
-                      rotation=45, ha="right", fontsize=8)
+        ax.set_xticks(xs[::step], periods[::step], rotation=45, ha="right", fontsize=8)
+        ax.set_ylim(bottom=0)
         ax.grid(axis="y", color="#dddddd")
     for ax in list(axes.flat)[len(keys):]:
         ax.set_visible(False)
+    for ax in list(axes.flat)[max(0, len(keys) - ncols):len(keys)]:  # the bottom panel of each column
+        ax.xaxis.set_tick_params(labelbottom=True)
     axes[0][0].set_ylabel(ylabel)
-    axes[0][0].legend(loc="upper left", fontsize=8)
     fig.suptitle(title)
+    fig.legend([handles[g] for g in (group_a, group_b) if g in handles],
+               [g for g in (group_a, group_b) if g in handles], loc="upper right", ncol=2, fontsize=8,
+               frameon=False)
     fit(fig)
     return fig

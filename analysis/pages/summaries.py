@@ -171,6 +171,20 @@ def periods_summary(analysis) -> str:
     n, names = int(per.get("n_undated", 0)), per.get("undated", [])
     unit = per.get("unit") or "period"
     text = f"Documents are grouped by {unit}."
+    docs = getattr(analysis, "documents", None)
+    if docs is not None and "date" in docs.columns:
+        dates = sorted(d for d in docs["date"].fillna("").astype(str) if d)
+        if dates:
+            text += (f" Dates run from {dates[0]} to {dates[-1]}: the first and last {unit} may cover only part "
+                     f"of it, so read their document counts.")
+    table = getattr(analysis, "documents_by_period", None)
+    if table is not None and not table.empty:
+        from analysis.stats.periods import period_range
+
+        span, used = period_range(table["period"]), set(table["period"])
+        if len(span) > len(used):
+            text += (f" {len(span) - len(used)} of the {len(span)} {unit}s from the first to the last have no "
+                     f"document (gaps in the lines of the figures; parameter period sets a longer unit).")
     if n:
         shown = ", ".join(map(str, names[:20])) + (" ..." if n > 20 else "")
         text += (f" {n} document(s) have no date precise enough for a {unit} and are left out of this page: "
@@ -178,8 +192,63 @@ def periods_summary(analysis) -> str:
     return text
 
 
-def documents_by_period_wide(table: pd.DataFrame) -> pd.DataFrame:
-    """Documents per period (rows) and side (columns)."""
-    wide = table.pivot_table(index="period", columns="group", values="n_docs", fill_value=0)
+def documents_by_period_wide(table: pd.DataFrame, group_a: str | None = None, group_b: str | None = None
+                             ) -> pd.DataFrame:
+    """Documents per period with documents (rows) and side (columns, A then B when given), as whole numbers."""
+    wide = table.pivot_table(index="period", columns="group", values="n_docs", aggfunc="sum", fill_value=0)
+    wide = wide.astype("int64")
+    first = [g for g in (group_a, group_b) if g in wide.columns]
+    wide = wide[first + [g for g in wide.columns if g not in first]]
     wide.columns.name = None
+    wide.index.name = "period"
     return wide.reset_index()
+
+
+def top_concepts(table: pd.DataFrame, n: int = 12) -> list[str]:
+    """The ``n`` concepts of the concepts-by-period table with the most hits per document over every period
+    and side (mean rate weighted by documents; ties by concept id): the panels of page 07's figure."""
+    if table is None or table.empty:
+        return []
+    weight = (table["mean"] * table["n_docs"]).groupby(table["concept"]).sum()
+    order = sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [c for c, w in order if w > 0][:n]
+
+
+def key_terms_by_period_wide(table: pd.DataFrame, group_a: str, group_b: str, k: int = 8) -> pd.DataFrame:
+    """The key terms by period, one row per period, one column per side (and language when a side has several):
+    its ``k`` top terms by G², each with its log ratio against the side's other periods."""
+    if table is None or table.empty:
+        return pd.DataFrame(columns=["period"])
+    t = table[table["rank"] <= k]
+    several = t.groupby("group")["language"].nunique()
+    rank = {group_a: 0, group_b: 1}
+    cols = {}
+    for (g, lang), sub in sorted(t.groupby(["group", "language"]), key=lambda kv: (rank.get(kv[0][0], 2), kv[0])):
+        name = f"{g} ({lang})" if several.get(g, 1) > 1 else str(g)
+        cols[name] = sub.sort_values(["period", "rank"]).groupby("period").apply(
+            lambda s: ", ".join(f"{r.term} ({r.log_ratio:+.1f})" for r in s.itertuples()), include_groups=False)
+    wide = pd.DataFrame(cols).fillna("")
+    wide.index.name = "period"
+    return wide.sort_index().reset_index()
+
+
+def key_terms_summary(analysis) -> str:
+    """What the key terms by period count and keep, and the sides and languages that have none."""
+    from analysis.stats import periods as T
+
+    text = (f"Counted: the {T.VOCABULARY:,} most frequent words of each side and language (stop words, numbers "
+            f"and URLs left out), in dated documents only; kept: up to {T.KEY_TERMS} terms per period with a "
+            f"positive G², a Benjamini–Hochberg adjusted p-value of at most {T.KEY_P:g} and at least "
+            f"{T.KEY_MIN_DOCS} documents of the period holding the term.")
+    table, per = analysis.key_terms_by_period, analysis.documents_by_period
+    if per is None or per.empty:
+        return text + " No document is dated: there is no period to compare."
+    empty = []
+    for g in (analysis.group_a, analysis.group_b):
+        n = int((per["group"] == g).sum())
+        have = 0 if table is None or table.empty else table.loc[table["group"] == g, "period"].nunique()
+        if n < 2:
+            empty.append(f" Nothing for {g}: {n} period(s) only, so no period can be compared with others.")
+        elif have == 0:
+            empty.append(f" Nothing for {g}: no period has a term passing these tests.")
+    return text + "".join(empty)

@@ -36,7 +36,8 @@ TABLES = ("documents", "frequencies", "frequencies_bigrams", "keyness", "keyness
           "concordance", "entities", "claims", "quotes", "frames", "frame_sentences", "frame_evidence_counts",
           "frame_comparison", "language_mix", "keyness_reference", "boilerplate", "foreign_paragraphs", "explorer_lines", "concept_frequencies",
           "concept_keyness", "concept_terms", "concept_concordance", "coverage", "uncovered", "coverage_gap",
-          "documents_by_period", "frames_by_period", "categories_by_period", "frame_validation", "frame_agreement")
+          "documents_by_period", "frames_by_period", "categories_by_period", "frame_validation", "frame_agreement",
+          "concepts_by_period", "key_terms_by_period")
 CONCORDANCE_TERMS = 5  # key terms per side shown in concordance lines
 CONCORDANCE_LINES = 8  # lines per term
 BATCH_SIZE = 500  # documents per batch of the pass
@@ -300,8 +301,16 @@ def compute(p: dict, key: str = "", docs: pd.DataFrame | None = None, checked: b
         result.documents_by_period = T.documents_by_period(placed)
         result.frames_by_period = T.frames_by_period(result.frames, placed, seed=p["seed"])
         result.categories_by_period = T.categories_by_period(result.entities, documents, placed, seed=p["seed"])
+        result.concepts_by_period = T.concepts_by_period(merged.concept_docs, placed, seed=p["seed"])
+        # key terms by period: a fixed vocabulary per side and language, counted in the second pass below
+        terms = T.PeriodTerms(T.period_vocabulary(merged.counts.words, merged.counts.stopwords_seen,
+                                                  p["min_count"]), dict(zip(placed["doc_id"], placed["period"])))
     with _step(steps, "lines"):
-        _line_tables(result, _cleaned(_side_records(compared(), p), cfg, cleaner), p)
+        records = terms.tap(_cleaned(_side_records(compared(), p), cfg, cleaner))
+        _line_tables(result, records, p)
+        for _ in records:  # every document is counted, however few the lines needed
+            pass
+        result.key_terms_by_period = T.key_terms_by_period(terms, min_count=p["min_count"])
     result.step_seconds = dict(steps)
     return result
 

@@ -72,6 +72,7 @@ class BatchResult:
     foreign: list = field(default_factory=list)  # paragraphs in another language than their document's
     concepts: K.ConceptTally = field(default_factory=K.ConceptTally)
     concept_lines: list = field(default_factory=list)  # concept KWIC lines, capped by (concept, group, language)
+    concept_docs: list = field(default_factory=list)  # (doc_id, concept, hits, content tokens) per document
     coverage: V.Coverage = field(default_factory=V.Coverage)
 
 
@@ -160,6 +161,7 @@ def run_batch(batch: list[dict], cfg: PassConfig, cleaner=None) -> BatchResult:
         res.quotes.extend(Q.quotes_in(doc, ex.quote_rules))
         found = K.scan(doc, ex.concepts, stopwords=stop)
         res.concepts.add_scan(doc, found)
+        res.concept_docs.extend(K.document_counts(doc.doc_id, found))
         hits = cap_lines(found.rows)
         if hits:
             res.concept_lines.extend(hits)
@@ -236,12 +238,13 @@ class Merged:
     concepts: K.ConceptTally
     concept_lines: pd.DataFrame
     coverage: V.Coverage
+    concept_docs: pd.DataFrame | None = None  # hits of each concept per document (periods by concept)
 
 
 def merge(results, cfg: PassConfig) -> Merged:
     """Add up :class:`BatchResult` objects given in batch order."""
     total = BatchResult()
-    docs, ents, cls, qts, frs, ev, foreign, lines = [], [], [], [], [], [], [], []
+    docs, ents, cls, qts, frs, ev, foreign, lines, cdocs = [], [], [], [], [], [], [], [], []
     tally, cov = K.ConceptTally(), V.Coverage()
     for r in results:
         total.n_docs.update(r.n_docs)
@@ -267,6 +270,7 @@ def merge(results, cfg: PassConfig) -> Merged:
         ev.extend(r.evidence)
         foreign.extend(r.foreign)
         lines.extend(r.concept_lines)
+        cdocs.extend(r.concept_docs)
         tally = tally + r.concepts
         cov.add(r.coverage)
     ev = cap_evidence(ev, cfg.evidence_cap)
@@ -291,6 +295,7 @@ def merge(results, cfg: PassConfig) -> Merged:
         concepts=tally,
         concept_lines=_lines_frame(cap_lines(lines)),
         coverage=cov,
+        concept_docs=K.documents_frame(cdocs),
     )
 
 

@@ -44,6 +44,8 @@ WRITTEN = (
     ("categories_by_period", "categories_by_period", None),
     ("frame_validation", "frame_validation", None),
     ("frame_agreement", "frame_agreement", None),
+    ("concepts_by_period", "concepts_by_period", None),
+    ("key_terms_by_period", "key_terms_by_period", None),
 )
 FRONT = {
     "claims": ("doc_id", "group", "value", "unit", "object", "hedge", "category", "text"),
