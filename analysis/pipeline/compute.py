@@ -36,7 +36,8 @@ TABLES = ("documents", "frequencies", "frequencies_bigrams", "keyness", "keyness
           "concordance", "entities", "claims", "quotes", "frames", "frame_sentences", "frame_evidence_counts",
           "frame_comparison", "language_mix", "keyness_reference", "boilerplate", "foreign_paragraphs", "explorer_lines", "concept_frequencies",
           "concept_keyness", "concept_terms", "concept_concordance", "coverage", "uncovered", "coverage_gap",
-          "documents_by_period", "frames_by_period", "categories_by_period", "frame_validation", "frame_agreement")
+          "documents_by_period", "frames_by_period", "categories_by_period", "frame_validation", "frame_agreement",
+          "group_sizes", "group_keyness", "group_frames", "group_categories")
 CONCORDANCE_TERMS = 5  # key terms per side shown in concordance lines
 CONCORDANCE_LINES = 8  # lines per term
 BATCH_SIZE = 500  # documents per batch of the pass
@@ -194,6 +195,19 @@ def _side_records(records, p: dict) -> Iterator[dict]:
         yield rec
 
 
+def _pass_records(records, p: dict) -> Iterator[dict]:
+    """Every record, for the pass: those of the comparison as :func:`_side_records` gives them, the others
+    marked outside; each with its (group, subgroup) values for the overview of page 08."""
+    from analysis.pipeline.document_pass import OUTSIDE, OVERVIEW
+    from analysis.pipeline.groups import subgroup_value
+
+    col, sub = p["group_col"], p["subgroup_col"]
+    for rec in records:
+        overview = (str(rec.get(col, "")), subgroup_value(rec.get(sub)) if sub else "")
+        sided = next(_side_records([rec], p), None)
+        yield {**(sided if sided is not None else {**rec, OUTSIDE: True}), OVERVIEW: overview}
+
+
 @contextlib.contextmanager
 def _step(steps: dict, name: str):
     """Record how long one step of the analysis took (``Analysis.step_seconds``, shown in run.json)."""
@@ -262,7 +276,7 @@ def compute(p: dict, key: str = "", docs: pd.DataFrame | None = None, checked: b
                 yield rec
 
     with _step(steps, "pass"):
-        merged = D.merge(map_batches(p["backend"], D.run_batch, _side_records(compared(True), p), cfg, cleaner,
+        merged = D.merge(map_batches(p["backend"], D.run_batch, _pass_records(compared(True), p), cfg, cleaner,
                                      batch_size=BATCH_SIZE), cfg)
     documents = _documents_table(merged.documents)
     result = Analysis(params=dict(p), key=key, group_a=p["group_a"], group_b=p["group_b"],
@@ -289,6 +303,11 @@ def compute(p: dict, key: str = "", docs: pd.DataFrame | None = None, checked: b
 
         result.frame_comparison = frames.compare_frames(result.frames, p["group_a"], p["group_b"], n_boot=2000,
                                                         seed=p["seed"])
+    with _step(steps, "groups"):
+        from analysis.pipeline.groups import overview_tables
+
+        for name, table in overview_tables(merged.groups, p).items():
+            setattr(result, name, table)
     if p["codes"]:
         with _step(steps, "validation"):
             _validation_tables(result, p)

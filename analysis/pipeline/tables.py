@@ -44,6 +44,10 @@ WRITTEN = (
     ("categories_by_period", "categories_by_period", None),
     ("frame_validation", "frame_validation", None),
     ("frame_agreement", "frame_agreement", None),
+    ("group_sizes", "group_sizes", None),
+    ("group_keyness", "group_keyness", None),
+    ("group_frames", "group_frames", None),
+    ("group_categories", "group_categories", None),
 )
 FRONT = {
     "claims": ("doc_id", "group", "value", "unit", "object", "hedge", "category", "text"),
