@@ -399,3 +399,119 @@ def over_time(table: pd.DataFrame, key: str, group_a: str, group_b: str, ylabel:
     fig.suptitle(title)
     fit(fig)
     return fig
+
+
+# --------------------------------------------------------------------------------------------- every group
+
+OTHER_GROUP_COLOR = "#666666"  # groups other than A and B on page 08
+
+
+def _group_color(group: str, group_a: str, group_b: str) -> str:
+    return group_colors(group_a, group_b).get(group, OTHER_GROUP_COLOR)
+
+
+def _grid(n: int, ncols: int, panel_w: float, panel_h: float, **kw):
+    """A grid of ``n`` panels (the unused ones hidden), ``ncols`` wide."""
+    ncols = max(1, min(ncols, n))
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(panel_w * ncols, panel_h * nrows + 0.9), squeeze=False, **kw)
+    for ax in list(axes.flat)[n:]:
+        ax.set_visible(False)
+    return fig, list(axes.flat)[:n], nrows
+
+
+def _fit_grid(fig, nrows: int, panel_h: float) -> None:
+    """:func:`fit` for a grid of panels, with room for each row's title and x labels."""
+    fit(fig)
+    if nrows > 1:
+        fig.subplots_adjust(hspace=min(1.2, 1.1 / panel_h))
+
+
+def group_sizes(sizes: pd.DataFrame, group_a: str, group_b: str):
+    """Bars: documents and word tokens of each group shown on page 08, and of the others together."""
+    shown = sizes[(sizes["level"] == "group") & sizes["shown"]]
+    others = sizes[(sizes["level"] == "group") & ~sizes["shown"]]
+    labels = [str(g) for g in shown["group"]]
+    docs, toks = list(shown["n_docs"]), list(shown["n_tokens"])
+    colors = [_group_color(g, group_a, group_b) for g in labels]
+    if len(others):
+        labels.append(f"{len(others)} other groups")
+        docs.append(int(others["n_docs"].sum()))
+        toks.append(int(others["n_tokens"].sum()))
+        colors.append("#bbbbbb")
+    fig, axes = plt.subplots(1, 2, figsize=(9, max(2.5, 0.32 * len(labels) + 1.3)))
+    for ax, values, label in ((axes[0], docs, "documents"), (axes[1], toks, "word tokens")):
+        y = np.arange(len(labels))
+        ax.barh(y, values, color=colors)
+        ax.set_yticks(y, [lab[:40] for lab in labels])
+        ax.invert_yaxis()
+        ax.set_xlabel(f"number of {label}")
+        ax.set_title(f"{label.capitalize()} per group")
+        for i, v in enumerate(values):
+            ax.text(v, i, f" {v:,}".replace(",", "\u202f"), va="center", fontsize=8)
+    fig.suptitle("Every group of the corpus (A blue, B vermillion, others grey)")
+    fit(fig)
+    return fig
+
+
+def group_key_terms(keyness: pd.DataFrame, units: list[tuple[str, str]], group_a: str, group_b: str,
+                    top_n: int = 8, ncols: int = 4):
+    """Small multiples: one panel per (group, subgroup) unit, its ``top_n`` key words against the rest (ranked
+    by G²) as bars of their log ratio; the same x axis on every panel."""
+    if keyness is None or keyness.empty or not units:
+        fig, ax = plt.subplots(figsize=(8, 2.5))
+        _empty(ax, "no key word: no group has a rest to be compared with, or no word reaches the minimum count")
+        return fig
+    panel_h = 0.22 * top_n + 0.9
+    fig, axes, nrows = _grid(len(units), ncols, 2.6, panel_h, sharex=True)
+    for ax, (g, s) in zip(axes, units):
+        sub = keyness[(keyness["group"] == g) & (keyness["subgroup"] == s)].head(top_n)
+        if sub.empty:
+            _empty(ax, "no key word")
+        else:
+            y = np.arange(len(sub))
+            ax.barh(y, sub["log_ratio"], color=_group_color(g, group_a, group_b))
+            ax.set_yticks(y, [str(t)[:22] for t in sub["term"]], fontsize=8)
+            ax.set_ylim(top_n - 0.5, -0.5)
+        ax.set_title((s or g)[:28], fontsize=9)
+        ax.tick_params(axis="x", labelsize=8)
+    for ax in axes[-ncols:]:
+        ax.set_xlabel("log₂ ratio to the rest", fontsize=8)
+    fig.suptitle("Key words of each group against the rest (ranked by G²)")
+    _fit_grid(fig, nrows, panel_h)
+    return fig
+
+
+def group_panels(table: pd.DataFrame, key: str, value: str, units: list[tuple[str, str]], group_a: str,
+                 group_b: str, xlabel: str, title: str, ncols: int = 4, scale: float = 1.0):
+    """Small multiples: one panel per unit, a bar per ``key`` (frame or kind of actor; the same order on every
+    panel) of ``value``, its 95% interval (columns ci_low / ci_high, when present) and the rest's value as a
+    black tick; the same axes on every panel."""
+    keys = list(dict.fromkeys(table[key])) if table is not None and len(table) else []
+    if not keys or not units:
+        fig, ax = plt.subplots(figsize=(8, 2.5))
+        _empty(ax, "nothing to show")
+        return fig
+    panel_h = 0.2 * len(keys) + 0.9
+    fig, axes, nrows = _grid(len(units), ncols, 2.6, panel_h, sharex=True, sharey=True)
+    rest = value + "_rest"
+    for ax, (g, s) in zip(axes, units):
+        sub = table[(table["group"] == g) & (table["subgroup"] == s)].set_index(key).reindex(keys)
+        y = np.arange(len(keys))
+        v = sub[value].fillna(0).to_numpy(float) * scale
+        ax.barh(y, v, color=_group_color(g, group_a, group_b), height=0.7)
+        if "ci_low" in sub.columns:
+            lo = (v - sub["ci_low"].fillna(0).to_numpy(float) * scale).clip(min=0)
+            hi = (sub["ci_high"].fillna(0).to_numpy(float) * scale - v).clip(min=0)
+            ax.errorbar(v, y, xerr=[lo, hi], fmt="none", ecolor="#333333", elinewidth=0.8, capsize=2)
+        if rest in sub.columns:
+            ax.scatter(sub[rest].to_numpy(float) * scale, y, marker="|", s=90, color="#000000", zorder=3)
+        ax.set_yticks(y, [str(k)[:22] for k in keys], fontsize=8)
+        ax.set_ylim(len(keys) - 0.5, -0.5)
+        ax.set_title((s or g)[:28], fontsize=9)
+        ax.tick_params(axis="x", labelsize=8)
+    for ax in axes[-ncols:]:
+        ax.set_xlabel(xlabel, fontsize=8)
+    fig.suptitle(title)
+    _fit_grid(fig, nrows, panel_h)
+    return fig

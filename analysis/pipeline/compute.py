@@ -6,6 +6,8 @@ the stored analysis or computes it. Computing streams the documents of the compa
 parsed form — on the chosen backend (this process, one process per core, or Dask), adds the batches up, then
 works out what needs the whole corpus: frequency tables, keyness of words and bigrams, collocations, frame
 comparison, and the concordance lines of the top key terms (a second, early-stopping pass over the documents).
+The pass reads the documents of neither side too, for page 08's overview of every group only
+(:mod:`analysis.pipeline.groups`).
 
 The result is an :class:`Analysis`: a read-only mapping of table name to DataFrame whose tables are read from
 the cache's Parquet files when first used, so a page loads only what it shows. Storage, keys and pruning are

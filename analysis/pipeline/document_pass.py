@@ -5,6 +5,8 @@ a :class:`BatchResult`: partial counts (words, bigrams, per group, with document
 rows (documents, entities, claims, quotes, frame shares) plus the frame evidence sentences, capped. Batches are
 independent, so the same function runs in this process, in one process per core or on Dask workers; :func:`merge`
 adds the results up in batch order, and the merged tables do not depend on how the corpus was cut into batches.
+Every document, of a side or not, is also added to the tally of its (group, subgroup) values for page 08
+(:class:`analysis.pipeline.groups.GroupTally`).
 
 Memory is bounded by a batch and by the vocabulary: no table of every token of the corpus is built. Evidence
 sentences of the frames are kept per (frame, group, language) up to ``evidence_cap``, chosen by a hash of
