@@ -68,18 +68,24 @@ def texts_of(fig, renderer):
     return [t for t in out if t.get_visible() and t.get_text()]
 
 
+def drawn_inside(fig, name: str):
+    """Draw ``fig`` and check that every text lies inside the picture; returns the renderer."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.canvas.get_width_height()
+    for text in texts_of(fig, renderer):
+        box = text.get_window_extent(renderer)
+        assert box.x0 >= -1 and box.x1 <= width + 1 and box.y0 >= -1 and box.y1 <= height + 1, \
+            f"{name}: {text.get_text()!r} runs out of the figure ({box} in {width}x{height})"
+    return renderer
+
+
 @pytest.mark.parametrize("name", ["groups", "timeline", "lengths", "top_terms", "keyness", "keyness, long terms",
                                   "frames", "actors", "actors, long names", "long group names"])
 def test_every_text_is_inside_the_figure_and_panels_do_not_overlap(seeds, name):
     fig = builders(seeds)[name]()
     try:
-        fig.canvas.draw()
-        renderer = fig.canvas.get_renderer()
-        width, height = fig.canvas.get_width_height()
-        for text in texts_of(fig, renderer):
-            box = text.get_window_extent(renderer)
-            assert box.x0 >= -1 and box.x1 <= width + 1 and box.y0 >= -1 and box.y1 <= height + 1, \
-                f"{name}: {text.get_text()!r} runs out of the figure ({box} in {width}x{height})"
+        renderer = drawn_inside(fig, name)
         axes = sorted(fig.axes, key=lambda ax: ax.get_position().x0)
         for left, right in zip(axes, axes[1:]):
             left_edge = max([left.get_window_extent(renderer).x1] +
@@ -113,12 +119,7 @@ def test_small_multiples_keep_their_texts_inside_and_apart(name):
            figures.group_panels(frames, "frame", "share", units, "us_federal", "fr_policing", "%", "Frames",
                                 scale=100))
     try:
-        fig.canvas.draw()
-        renderer = fig.canvas.get_renderer()
-        width, height = fig.canvas.get_width_height()
-        for text in texts_of(fig, renderer):
-            box = text.get_window_extent(renderer)
-            assert box.x0 >= -1 and box.x1 <= width + 1 and box.y0 >= -1 and box.y1 <= height + 1, text.get_text()
+        renderer = drawn_inside(fig, name)
         shown = [ax for ax in fig.axes if ax.get_visible()]
         assert len(shown) == len(units)
         assert len({ax.get_xlim() for ax in shown}) == 1
