@@ -173,3 +173,16 @@ def test_subgroup_col_is_a_documented_parameter():
     spec = P.SPECS["subgroup_col"]
     assert spec.default == "" and "page 08" in spec.help
     assert P.validate({"corpus": str(SEEDS), "subgroup_col": " agencies "})["subgroup_col"] == "agencies"
+
+
+def test_the_page_names_the_groups_it_does_not_show():
+    from types import SimpleNamespace
+
+    from analysis.pages import groups as PG
+
+    sizes = pd.DataFrame([{"level": "group", "group": g, "subgroup": "", "n_docs": n, "n_tokens": 10 * n, "rank": r,
+                           "shown": r <= 2} for r, (g, n) in enumerate((("big", 30), ("mid", 20), ("<b>small</b>", 1)), 1)])
+    text = PG.overview_prose(SimpleNamespace(group_sizes=sizes, params={"group_col": "source"}), cap=2)
+    assert "<b>3</b> values" in text and "<b>2</b> largest" in text
+    assert "&lt;b&gt;small&lt;/b&gt; (1 documents)" in text and "<b>small</b>" not in text
+    assert PG.units(sizes, "group") == [("big", ""), ("mid", "")]
