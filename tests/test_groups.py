@@ -137,6 +137,8 @@ def test_only_the_largest_groups_are_shown(monkeypatch):
     sizes, units = GR.plan(tally, with_subgroups=False)
     assert [u.group for u in units] == ["big", "mid"]
     assert sizes.set_index("group")["shown"].to_dict() == {"big": True, "mid": True, "small": False, "tiny": False}
+    sizes, with_side = GR.plan(tally, with_subgroups=False, always=("tiny", "rest"))  # a compared side: shown
+    assert [u.group for u in with_side] == ["big", "mid", "tiny"]
     # the groups not shown stay in the rest the shown ones are measured against
     k = GR.keyness_table(tally, units, min_count=1, top_n=5)
     big = k[(k["group"] == "big") & (k["term"] == "big")].iloc[0]

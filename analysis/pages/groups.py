@@ -32,8 +32,8 @@ def overview_prose(analysis, cap: int) -> str:
     if len(hidden):
         names = ", ".join(f"{esc(g)} ({d:,} documents)".replace(",", "\u202f")
                           for g, d in zip(hidden["group"], hidden["n_docs"]))
-        text += (f" The page shows the <b>{cap}</b> largest groups (by documents); the {len(hidden)} others are "
-                 f"counted in the rest of the corpus and not shown: {names}.")
+        text += (f" The page shows the <b>{cap}</b> largest groups (by documents) and the compared ones; the "
+                 f"{len(hidden)} others are counted in the rest of the corpus and not shown: {names}.")
     return text
 
 

@@ -7,8 +7,8 @@ mentions per category, and one frame share per (document, frame). Memory is boun
 number of (group, subgroup) values for the counts, plus one float per document and frame for the bootstrap of the
 frame shares; no token of the corpus is kept. Tallies of batches add up in any order to the same tables.
 
-Only the :data:`GROUP_CAP` largest groups (by documents, then name) and, inside each, the :data:`SUBGROUP_CAP`
-largest subgroups are tested and shown; the others are counted in ``group_sizes`` (``shown`` false) and stay in
+Only the :data:`GROUP_CAP` largest groups (by documents, then name; the two compared sides always) and, inside
+each, the :data:`SUBGROUP_CAP` largest subgroups are tested and shown; the others are counted in ``group_sizes`` (``shown`` false) and stay in
 the rest of the corpus (or of their group) that the shown ones are measured against.
 """
 from __future__ import annotations
@@ -100,15 +100,16 @@ def _ranked(sizes: dict, cap: int) -> list[str]:
     return sorted(sizes, key=lambda g: (-sizes[g], g))[:cap]
 
 
-def plan(tally: GroupTally, with_subgroups: bool) -> tuple[pd.DataFrame, list[Unit]]:
-    """The size of every group and subgroup (``group_sizes``) and the units shown, largest first."""
+def plan(tally: GroupTally, with_subgroups: bool, always=()) -> tuple[pd.DataFrame, list[Unit]]:
+    """The size of every group and subgroup (``group_sizes``) and the units shown, largest first: the
+    :data:`GROUP_CAP` largest groups, and the groups of ``always`` (the compared sides) whatever their size."""
     by_group: dict[str, dict[str, tuple[int, int]]] = {}
     for (g, s), n in tally.n_docs.items():
         by_group.setdefault(g, {})[s] = (n, tally.total[(g, s)])
     docs = {g: sum(n for n, _ in subs.values()) for g, subs in by_group.items()}
     every = frozenset(tally.n_docs)
     order = sorted(docs, key=lambda g: (-docs[g], g))
-    shown = set(order[:GROUP_CAP])
+    shown = set(order[:GROUP_CAP]) | (set(always) & set(order))
     rows, units = [], []
     for rank, g in enumerate(order, 1):
         subs = by_group[g]
@@ -232,7 +233,7 @@ def categories_table(tally: GroupTally, units: list[Unit]) -> pd.DataFrame:
 
 def overview_tables(tally: GroupTally, p: dict) -> dict[str, pd.DataFrame]:
     """The four tables of page 08 (``group_sizes``, ``group_keyness``, ``group_frames``, ``group_categories``)."""
-    sizes, units = plan(tally, bool(p.get("subgroup_col")))
+    sizes, units = plan(tally, bool(p.get("subgroup_col")), always=(p["group_a"], p["group_b"]))
     return {"group_sizes": sizes,
             "group_keyness": keyness_table(tally, units, p["min_count"], p["top_n"]),
             "group_frames": frames_table(tally, units, seed=p["seed"]),
