@@ -596,6 +596,8 @@ def small_corpus(tmp_path_factory) -> Path:
     ({"group_a": "zz"}, ("group_a", "'zz'", "x, y")),
     ({"group_b": "x"}, ("group_b", "itself")),
     ({"group_col": "outlet"}, ("group_col", "'outlet'")),
+    ({"subgroup_col": "outlet"}, ("subgroup_col", "'outlet'")),
+    ({"subgroup_col": "group"}, ("subgroup_col", "group_col")),
 ])
 def test_report_cli_refuses_bad_parameters_before_running(tmp_path, small_corpus, extra, words):
     out = tmp_path / "out"

@@ -149,25 +149,26 @@ def _assert_same_analysis(local, other):
 @pytest.mark.parametrize("backend", ["processes", "dask"])
 def test_the_whole_analysis_is_identical_on_every_backend(client, backend, monkeypatch):
     """Every table of the analysis (counts, keyness, collocations, concordance, entities, claims, quotes,
-    frames and their capped evidence), cut into batches of 2 documents, on a process pool and on a two-worker
-    Dask cluster, equals the single-process analysis."""
+    frames and their capped evidence, and page 08's tables of every group and subgroup), cut into batches of 2
+    documents, on a process pool and on a two-worker Dask cluster, equals the single-process analysis."""
     target = client.scheduler.address if backend == "dask" else backend
-    params = {"corpus": str(SEEDS), "group_b": "rest", "evidence_cap": 3}
+    params = {"corpus": str(SEEDS), "group_b": "rest", "evidence_cap": 3, "subgroup_col": "source"}
     local = _whole_analysis(params, "local", monkeypatch, 1000)
     _assert_same_analysis(local, _whole_analysis(params, target, monkeypatch, 2))
 
 
 def test_the_whole_analysis_is_identical_on_a_shared_sample(client, monkeypatch, tmp_path):
-    """The same on 160 real press releases (two counties) in batches of 25 documents."""
+    """The same on 200 real press releases in batches of 25 documents: two counties compared, a third one
+    outside the comparison (counted on page 08 only)."""
     import json
 
     path = require_shared(*EN)
-    keep = ("kings_ny", "orange_ca")
+    keep = {"kings_ny": 80, "orange_ca": 80, "san_diego_ca": 40}
     sample = []
     for rec in iter_documents(path):
-        if rec["group"] in keep and sum(r["group"] == rec["group"] for r in sample) < 80:
+        if rec["group"] in keep and sum(r["group"] == rec["group"] for r in sample) < keep[rec["group"]]:
             sample.append(rec)
-        if len(sample) >= 160:
+        if len(sample) >= sum(keep.values()):
             break
     corpus = tmp_path / "sample.jsonl"
     corpus.write_text("".join(json.dumps(r) + "\n" for r in sample), encoding="utf-8")

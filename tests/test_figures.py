@@ -69,18 +69,24 @@ def texts_of(fig, renderer):
     return [t for t in out if t.get_visible() and t.get_text()]
 
 
+def drawn_inside(fig, name: str):
+    """Draw ``fig`` and check that every text lies inside the picture; returns the renderer."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.canvas.get_width_height()
+    for text in texts_of(fig, renderer):
+        box = text.get_window_extent(renderer)
+        assert box.x0 >= -1 and box.x1 <= width + 1 and box.y0 >= -1 and box.y1 <= height + 1, \
+            f"{name}: {text.get_text()!r} runs out of the figure ({box} in {width}x{height})"
+    return renderer
+
+
 @pytest.mark.parametrize("name", ["groups", "timeline", "lengths", "top_terms", "keyness", "keyness, long terms",
                                   "frames", "actors", "actors, long names", "long group names"])
 def test_every_text_is_inside_the_figure_and_panels_do_not_overlap(seeds, name):
     fig = builders(seeds)[name]()
     try:
-        fig.canvas.draw()
-        renderer = fig.canvas.get_renderer()
-        width, height = fig.canvas.get_width_height()
-        for text in texts_of(fig, renderer):
-            box = text.get_window_extent(renderer)
-            assert box.x0 >= -1 and box.x1 <= width + 1 and box.y0 >= -1 and box.y1 <= height + 1, \
-                f"{name}: {text.get_text()!r} runs out of the figure ({box} in {width}x{height})"
+        renderer = drawn_inside(fig, name)
         axes = sorted(fig.axes, key=lambda ax: ax.get_position().x0)
         for left, right in zip(axes, axes[1:]):
             left_edge = max([left.get_window_extent(renderer).x1] +
@@ -104,5 +110,49 @@ def test_over_time_axis_runs_through_empty_periods_and_one_legend_names_both_sid
         a_line = ax.get_lines()[0]
         assert list(a_line.get_xdata()) == [0, 1, 2] and np.isnan(a_line.get_ydata()[1])  # a has no 2021: a gap
         assert [tx.get_text() for tx in fig.legends[0].get_texts()] == ["a", "b"]
+    finally:
+        plt.close(fig)
+
+
+def _grid_tables():
+    """Six groups (two rows of panels), with long terms and names, as page 08's tables hold them."""
+    groups = ["us_federal", "fr_policing", "a group with a rather long name", "g4", "g5", "g6"]
+    keys = pd.DataFrame([{"level": "group", "group": g, "subgroup": "", "rank": r, "term": f"term {r} of {g}",
+                          "g2": 10.0 - r, "log_ratio": 1.0 + r / 3} for g in groups for r in range(1, 9)])
+    frames = pd.DataFrame([{"level": "group", "group": g, "subgroup": "", "frame": f, "share": 0.1 * (i + 1),
+                            "ci_low": 0.05 * (i + 1), "ci_high": 0.15 * (i + 1), "share_rest": 0.2}
+                           for g in groups for i, f in enumerate(["enforcement", "organized_crime", "health"])])
+    return [(g, "") for g in groups], keys, frames
+
+
+@pytest.mark.parametrize("name", ["key words", "frames"])
+def test_small_multiples_keep_their_texts_inside_and_apart(name):
+    """Page 08's grids: every text inside the picture, the y labels of a panel clear of the panel on its left
+    in the same row, and the same x axis on every panel."""
+    figures.use_style()
+    units, keys, frames = _grid_tables()
+    fig = (figures.group_key_terms(keys, units, "us_federal", "fr_policing") if name == "key words" else
+           figures.group_panels(frames, "frame", "share", units, "us_federal", "fr_policing", "%", "Frames",
+                                scale=100))
+    try:
+        renderer = drawn_inside(fig, name)
+        shown = [ax for ax in fig.axes if ax.get_visible()]
+        assert len(shown) == len(units)
+        assert len({ax.get_xlim() for ax in shown}) == 1
+        rows: dict = {}
+        for ax in shown:
+            rows.setdefault(round(ax.get_position().y0, 3), []).append(ax)
+        assert len(rows) == 2
+        for row in rows.values():
+            row.sort(key=lambda ax: ax.get_position().x0)
+            for left, right in zip(row, row[1:]):
+                edge = left.get_window_extent(renderer).x1
+                for label in drawn(right, right.get_yticklabels(), "y", renderer):
+                    if label.get_text():
+                        assert label.get_window_extent(renderer).x0 >= edge - 1, label.get_text()
+        for upper, lower in zip(*sorted(rows.values(), key=lambda r: -r[0].get_position().y0)):
+            title = lower.title.get_window_extent(renderer)
+            ticks = [t.get_window_extent(renderer) for t in drawn(upper, upper.get_xticklabels(), "x", renderer)]
+            assert all(t.y0 >= title.y1 - 1 for t in ticks), "a row's x ticks run into the titles below"
     finally:
         plt.close(fig)

@@ -100,7 +100,7 @@ def test_cache_key_follows_the_corpus_content(tmp_path):
 
 @pytest.mark.parametrize("only, expected", [
     (None, ["01_corpus_overview", "02_vocabulary_keyness", "03_frames", "04_actors_claims_voices", "05_comparison",
-             "06_explorer", "07_over_time"]),
+             "06_explorer", "07_over_time", "08_groups"]),
     ("03", ["03_frames"]), ("05_comparison", ["05_comparison"]), ("frames", ["03_frames"]),
     (["05", "01_corpus_overview.ipynb"], ["01_corpus_overview", "05_comparison"]),
 ])
@@ -108,7 +108,7 @@ def test_only_selects_notebooks(only, expected):
     assert resolve_notebooks(only) == expected
 
 
-@pytest.mark.parametrize("only", ["08", "0", "nothing"])
+@pytest.mark.parametrize("only", ["09", "0", "nothing"])
 def test_only_refuses_unknown_or_ambiguous_names(only):
     with pytest.raises(ParameterError) as info:
         resolve_notebooks(only)

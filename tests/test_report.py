@@ -33,6 +33,10 @@ REQUIRED = {
     "quotes.csv": ["doc_id", "group", "speaker", "role", "voice_kind", "quote"],
     "frames.csv": ["doc_id", "group", "frame", "n_sentences", "n_frame_sentences", "share"],
     "frame_comparison.csv": ["frame", "share_a", "share_b", "diff", "ci_low", "ci_high", "p_perm", "supported"],
+    "group_sizes.csv": ["level", "group", "subgroup", "n_docs", "n_tokens", "rank", "shown"],
+    "group_keyness.csv": ["level", "group", "subgroup", "rank", "term", "count", "count_rest", "g2", "log_ratio"],
+    "group_frames.csv": ["level", "group", "subgroup", "frame", "n_docs", "share", "ci_low", "ci_high", "share_rest"],
+    "group_categories.csv": ["level", "group", "subgroup", "category", "mentions", "per_10k", "per_10k_rest"],
 }
 
 
@@ -195,6 +199,22 @@ def test_over_time_page_shows_concepts_and_key_terms_by_period(report):
     assert (report / "tables" / "key_terms_by_period.parquet").is_file()
     with open(report / "tables" / "key_terms_by_period.csv", encoding="utf-8") as fh:
         assert next(csv.reader(fh))[:5] == ["group", "language", "period", "rank", "term"]
+
+
+def test_every_group_page_shows_each_group_in_panels(report):
+    """Page 08 on the two seed groups: both groups in its tables and panels, and the page says there is nothing
+    beyond the two sides (and no subgroup column)."""
+    text = (report / "08_groups.html").read_text(encoding="utf-8")
+    for anchor in ("fig-group-sizes", "fig-group-keywords", "fig-group-frames", "fig-group-actors"):
+        assert f'id="{anchor}"' in text, anchor
+    assert "nothing more to show beyond the two sides" in text
+    assert "subgroup_col is empty" in text
+    assert re.search(r"<td>fr_policing</td>\s*<td>3</td>", text)
+    assert re.search(r"<td>us_federal</td>\s*<td>2</td>", text)
+    assert len(text.encode()) < 1_000_000
+    with open(report / "tables" / "group_sizes.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {(r["group"], r["n_docs"]) for r in rows} == {("fr_policing", "3"), ("us_federal", "2")}
 
 
 def test_index_says_what_was_compared(report):

@@ -15,4 +15,6 @@ PAGES = (
      "context"),
     ("07_over_time", "Over time", "frames and kinds of actors by month, quarter or year and side, with their "
      "uncertainty"),
+    ("08_groups", "Every group", "each group against the rest of the corpus (and each subgroup inside its group): key "
+     "words, frames and kinds of actors, one panel per group"),
 )

@@ -416,3 +416,134 @@ def over_time(table: pd.DataFrame, key: str, group_a: str, group_b: str, ylabel:
                frameon=False)
     fit(fig)
     return fig
+
+
+# --------------------------------------------------------------------------------------------- every group
+
+OTHER_GROUP_COLOR = "#666666"  # groups other than A and B on page 08
+
+
+def _group_color(group: str, group_a: str, group_b: str) -> str:
+    return group_colors(group_a, group_b).get(group, OTHER_GROUP_COLOR)
+
+
+def _grid(n: int, ncols: int, panel_w: float, panel_h: float, **kw):
+    """A grid of ``n`` panels (the unused ones hidden), ``ncols`` wide; every panel keeps its x tick labels."""
+    ncols = max(1, min(ncols, n))
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(panel_w * ncols, panel_h * nrows + 0.9), squeeze=False, **kw)
+    for ax in list(axes.flat)[n:]:
+        ax.set_visible(False)
+    axes = list(axes.flat)[:n]
+    for ax in axes:
+        ax.tick_params(axis="x", labelbottom=True, labelsize=8)
+    return fig, axes, ncols
+
+
+def _fit_grid(fig, axes: list, ncols: int, xlabel: str, size: float = 8.0) -> None:
+    """Lay out a grid of panels (row by row): the widest y tick labels of the first column on the left, those
+    of the other columns between panels, room above each row for its panel titles and below for its x ticks;
+    ``xlabel`` under the lowest panel of each column."""
+    for c in range(min(ncols, len(axes))):
+        axes[max(i for i in range(c, len(axes), ncols))].set_xlabel(xlabel, fontsize=size)
+    w_in, h_in = fig.get_size_inches()
+    tick_pad = (matplotlib.rcParams["ytick.major.size"] + matplotlib.rcParams["ytick.major.pad"]) / 72
+
+    def width(some):
+        return max([_text_size_in([t.get_text() for t in ax.get_yticklabels()], size)[0] for ax in some] or [0.0])
+
+    first, inner = width(axes[::ncols]), width([ax for i, ax in enumerate(axes) if i % ncols])
+    line = size * 1.2 / 72
+    title = _text_size_in([ax.get_title() for ax in axes], size + 1, "bold")[1] + PAD_IN
+    suptitle = _text_size_in([fig.get_suptitle()], _font_size("figure.titlesize"))[1] + PAD_IN
+    nrows = int(np.ceil(len(axes) / ncols))
+    left, right = (first + tick_pad + PAD_IN) / w_in, 1 - 3 * PAD_IN / w_in
+    gap_w = (inner + tick_pad + 2 * PAD_IN) if inner else 2 * PAD_IN
+    panel_w = (w_in * (right - left) - gap_w * (ncols - 1)) / ncols
+    below = line + tick_pad + PAD_IN  # x tick labels
+    top, bottom = 1 - (suptitle + title) / h_in, (below + line + PAD_IN) / h_in
+    panel_h = (h_in * (top - bottom) - (nrows - 1) * (below + title)) / nrows
+    fig.subplots_adjust(left=min(left, 0.6), right=right, top=top, bottom=bottom,
+                        wspace=gap_w / max(panel_w, 0.1), hspace=(below + title) / max(panel_h, 0.1))
+
+
+def group_sizes(sizes: pd.DataFrame, group_a: str, group_b: str):
+    """Bars: documents and word tokens of each group shown on page 08, and of the others together."""
+    shown = sizes[(sizes["level"] == "group") & sizes["shown"]]
+    others = sizes[(sizes["level"] == "group") & ~sizes["shown"]]
+    labels = [str(g) for g in shown["group"]]
+    docs, toks = list(shown["n_docs"]), list(shown["n_tokens"])
+    colors = [_group_color(g, group_a, group_b) for g in labels]
+    if len(others):
+        labels.append(f"{len(others)} other groups")
+        docs.append(int(others["n_docs"].sum()))
+        toks.append(int(others["n_tokens"].sum()))
+        colors.append("#bbbbbb")
+    fig, axes = plt.subplots(1, 2, figsize=(9, max(2.5, 0.32 * len(labels) + 1.3)))
+    for ax, values, label in ((axes[0], docs, "documents"), (axes[1], toks, "word tokens")):
+        y = np.arange(len(labels))
+        ax.barh(y, values, color=colors)
+        ax.set_yticks(y, [lab[:40] for lab in labels])
+        ax.invert_yaxis()
+        ax.set_xlabel(f"number of {label}")
+        ax.set_title(f"{label.capitalize()} per group")
+        for i, v in enumerate(values):
+            ax.text(v, i, f" {v:,}".replace(",", "\u202f"), va="center", fontsize=8)
+    fig.suptitle("Every group of the corpus (A blue, B vermillion, others grey)")
+    fit(fig)
+    return fig
+
+
+def group_key_terms(keyness: pd.DataFrame, units: list[tuple[str, str]], group_a: str, group_b: str,
+                    top_n: int = 8, ncols: int = 4):
+    """Small multiples: one panel per (group, subgroup) unit, its ``top_n`` key words against the rest (ranked
+    by G²) as bars of their log ratio; the same x axis on every panel."""
+    if keyness is None or keyness.empty or not units:
+        fig, ax = plt.subplots(figsize=(8, 2.5))
+        _empty(ax, "no key word: no group has a rest to be compared with, or no word reaches the minimum count")
+        return fig
+    fig, axes, ncols = _grid(len(units), ncols, 2.6, 0.22 * top_n + 0.9, sharex=True)
+    for ax, (g, s) in zip(axes, units):
+        sub = keyness[(keyness["group"] == g) & (keyness["subgroup"] == s)].head(top_n)
+        if sub.empty:
+            _empty(ax, "no key word")
+        else:
+            y = np.arange(len(sub))
+            ax.barh(y, sub["log_ratio"], color=_group_color(g, group_a, group_b))
+            ax.set_yticks(y, [str(t)[:22] for t in sub["term"]], fontsize=8)
+            ax.set_ylim(top_n - 0.5, -0.5)
+        ax.set_title((s or g)[:28], fontsize=9)
+    fig.suptitle("Key words of each group against the rest (ranked by G²)")
+    _fit_grid(fig, axes, ncols, "log₂ ratio to the rest")
+    return fig
+
+
+def group_panels(table: pd.DataFrame, key: str, value: str, units: list[tuple[str, str]], group_a: str,
+                 group_b: str, xlabel: str, title: str, ncols: int = 4, scale: float = 1.0):
+    """Small multiples: one panel per unit, a bar per ``key`` (frame or kind of actor; the same order on every
+    panel) of ``value``, its 95% interval (columns ci_low / ci_high, when present) and the rest's value as a
+    black tick; the same axes on every panel."""
+    keys = list(dict.fromkeys(table[key])) if table is not None and len(table) else []
+    if not keys or not units:
+        fig, ax = plt.subplots(figsize=(8, 2.5))
+        _empty(ax, "nothing to show")
+        return fig
+    fig, axes, ncols = _grid(len(units), ncols, 2.6, 0.2 * len(keys) + 0.9, sharex=True)
+    rest = value + "_rest"
+    for i, (ax, (g, s)) in enumerate(zip(axes, units)):
+        sub = table[(table["group"] == g) & (table["subgroup"] == s)].set_index(key).reindex(keys)
+        y = np.arange(len(keys))
+        v = sub[value].fillna(0).to_numpy(float) * scale
+        ax.barh(y, v, color=_group_color(g, group_a, group_b), height=0.7)
+        if "ci_low" in sub.columns:
+            lo = (v - sub["ci_low"].fillna(0).to_numpy(float) * scale).clip(min=0)
+            hi = (sub["ci_high"].fillna(0).to_numpy(float) * scale - v).clip(min=0)
+            ax.errorbar(v, y, xerr=[lo, hi], fmt="none", ecolor="#333333", elinewidth=0.8, capsize=2)
+        if rest in sub.columns:
+            ax.scatter(sub[rest].to_numpy(float) * scale, y, marker="|", s=90, color="#000000", zorder=3)
+        ax.set_yticks(y, [str(k)[:22] if i % ncols == 0 else "" for k in keys], fontsize=8)
+        ax.set_ylim(len(keys) - 0.5, -0.5)
+        ax.set_title((s or g)[:28], fontsize=9)
+    fig.suptitle(title)
+    _fit_grid(fig, axes, ncols, xlabel)
+    return fig

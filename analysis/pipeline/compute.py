@@ -6,6 +6,8 @@ the stored analysis or computes it. Computing streams the documents of the compa
 parsed form — on the chosen backend (this process, one process per core, or Dask), adds the batches up, then
 works out what needs the whole corpus: frequency tables, keyness of words and bigrams, collocations, frame
 comparison, and the concordance lines of the top key terms (a second, early-stopping pass over the documents).
+The pass reads the documents of neither side too, for page 08's overview of every group only
+(:mod:`analysis.pipeline.groups`).
 
 The result is an :class:`Analysis`: a read-only mapping of table name to DataFrame whose tables are read from
 the cache's Parquet files when first used, so a page loads only what it shows. Storage, keys and pruning are
@@ -37,7 +39,8 @@ TABLES = ("documents", "frequencies", "frequencies_bigrams", "keyness", "keyness
           "frame_comparison", "language_mix", "keyness_reference", "boilerplate", "foreign_paragraphs", "explorer_lines", "concept_frequencies",
           "concept_keyness", "concept_terms", "concept_concordance", "coverage", "uncovered", "coverage_gap",
           "documents_by_period", "frames_by_period", "categories_by_period", "frame_validation", "frame_agreement",
-          "concepts_by_period", "key_terms_by_period")
+          "concepts_by_period", "key_terms_by_period",
+          "group_sizes", "group_keyness", "group_frames", "group_categories")
 CONCORDANCE_TERMS = 5  # key terms per side shown in concordance lines
 CONCORDANCE_LINES = 8  # lines per term
 BATCH_SIZE = 500  # documents per batch of the pass
@@ -195,6 +198,19 @@ def _side_records(records, p: dict) -> Iterator[dict]:
         yield rec
 
 
+def _pass_records(records, p: dict) -> Iterator[dict]:
+    """Every record, for the pass: those of the comparison as :func:`_side_records` gives them, the others
+    marked outside; each with its (group, subgroup) values for the overview of page 08."""
+    from analysis.pipeline.document_pass import OUTSIDE, OVERVIEW
+    from analysis.pipeline.groups import subgroup_value
+
+    col, sub = p["group_col"], p["subgroup_col"]
+    for rec in records:
+        overview = (str(rec.get(col, "")), subgroup_value(rec.get(sub)) if sub else "")
+        sided = next(_side_records([rec], p), None)
+        yield {**(sided if sided is not None else {**rec, OUTSIDE: True}), OVERVIEW: overview}
+
+
 @contextlib.contextmanager
 def _step(steps: dict, name: str):
     """Record how long one step of the analysis took (``Analysis.step_seconds``, shown in run.json)."""
@@ -263,7 +279,7 @@ def compute(p: dict, key: str = "", docs: pd.DataFrame | None = None, checked: b
                 yield rec
 
     with _step(steps, "pass"):
-        merged = D.merge(map_batches(p["backend"], D.run_batch, _side_records(compared(True), p), cfg, cleaner,
+        merged = D.merge(map_batches(p["backend"], D.run_batch, _pass_records(compared(True), p), cfg, cleaner,
                                      batch_size=BATCH_SIZE), cfg)
     documents = _documents_table(merged.documents)
     result = Analysis(params=dict(p), key=key, group_a=p["group_a"], group_b=p["group_b"],
@@ -290,6 +306,11 @@ def compute(p: dict, key: str = "", docs: pd.DataFrame | None = None, checked: b
 
         result.frame_comparison = frames.compare_frames(result.frames, p["group_a"], p["group_b"], n_boot=2000,
                                                         seed=p["seed"])
+    with _step(steps, "groups"):
+        from analysis.pipeline.groups import overview_tables
+
+        for name, table in overview_tables(merged.groups, p).items():
+            setattr(result, name, table)
     if p["codes"]:
         with _step(steps, "validation"):
             _validation_tables(result, p)

@@ -5,6 +5,8 @@ a :class:`BatchResult`: partial counts (words, bigrams, per group, with document
 rows (documents, entities, claims, quotes, frame shares) plus the frame evidence sentences, capped. Batches are
 independent, so the same function runs in this process, in one process per core or on Dask workers; :func:`merge`
 adds the results up in batch order, and the merged tables do not depend on how the corpus was cut into batches.
+Every document, of a side or not, is also added to the tally of its (group, subgroup) values for page 08
+(:class:`analysis.pipeline.groups.GroupTally`).
 
 Memory is bounded by a batch and by the vocabulary: no table of every token of the corpus is built. Evidence
 sentences of the frames are kept per (frame, group, language) up to ``evidence_cap``, chosen by a hash of
@@ -24,6 +26,7 @@ from analysis.narratives import concepts as K
 from analysis.narratives import entities as E
 from analysis.narratives import frames as F
 from analysis.narratives import quotes as Q
+from analysis.pipeline.groups import GroupTally
 from analysis.stats import coverage as V
 from analysis.text.cleaning import foreign_rows, foreign_table, prepare_text
 from analysis.text.parse import parse_document
@@ -31,7 +34,9 @@ from analysis.text.stopwords import get_stopwords
 from analysis.stats.counts import sentence_tokens
 from analysis.text.tokens import language_of
 
-DOCUMENT_DROP = ("text", "path", "encoding")  # corpus columns that are not document metadata in the tables
+OVERVIEW = "_overview"  # record key: the document's (group, subgroup) values, counted for page 08
+OUTSIDE = "_outside"  # record key: true for a document of neither compared side (counted for page 08 only)
+DOCUMENT_DROP = ("text", "path", "encoding", OVERVIEW, OUTSIDE)  # corpus columns that are not document metadata
 PAIR = "\x1f"  # joins the two words of a bigram key (no token holds it; a token may hold a space: "91 000")
 
 
@@ -74,6 +79,7 @@ class BatchResult:
     concept_lines: list = field(default_factory=list)  # concept KWIC lines, capped by (concept, group, language)
     concept_docs: list = field(default_factory=list)  # (doc_id, concept, hits, content tokens) per document
     coverage: V.Coverage = field(default_factory=V.Coverage)
+    groups: GroupTally = field(default_factory=GroupTally)  # every document, by (group, subgroup): page 08
 
 
 def evidence_key(doc_id: str, sentence_id: int) -> int:
@@ -105,12 +111,11 @@ def _stopwords(language: str, replace: str | None, extra: tuple) -> frozenset:
     return get_stopwords(language, replace=replace, extra=extra)
 
 
-def _count(res: BatchResult, g: tuple[str, str], sents: list[list[str]], stop) -> tuple[int, int]:
+def _count(res: BatchResult, g: tuple[str, str], sents: list[list[str]], toks: list[str], stop) -> tuple[int, int]:
     if g not in res.words:
         for name in ("words", "word_docs", "bigrams", "bigram_docs"):
             getattr(res, name)[g] = Counter()
     words = res.words[g]
-    toks = [t for s in sents for t in s]
     words.update(toks)
     types = set(toks)
     res.word_docs[g].update(types)
@@ -134,7 +139,9 @@ def _count(res: BatchResult, g: tuple[str, str], sents: list[list[str]], stop) -
 
 def run_batch(batch: list[dict], cfg: PassConfig, cleaner=None) -> BatchResult:
     """Clean, parse and analyse every document of ``batch`` once (see the module docstring). ``cleaner``: the
-    boilerplate model (:meth:`analysis.text.boilerplate.Boilerplate.for_cleaning`), None to keep the texts."""
+    boilerplate model (:meth:`analysis.text.boilerplate.Boilerplate.for_cleaning`), None to keep the texts.
+    A record marked :data:`OUTSIDE` (of neither side) is only added to the tally of its :data:`OVERVIEW` group:
+    tokens, entities and frames, none of the comparison's tables."""
     ex = _Extractors.for_config(cfg)
     res = BatchResult()
     texts: dict[str, str] = {}  # of the documents with concept hits, for the KWIC lines kept at the end
@@ -143,12 +150,20 @@ def run_batch(batch: list[dict], cfg: PassConfig, cleaner=None) -> BatchResult:
         lang = language_of(rec, cfg.language)
         prepared = prepare_text(rec["doc_id"], str(rec.get(cfg.source_key, "")), rec["text"], lang, cleaner)
         text = prepared.text
-        res.foreign.extend(foreign_rows(rec["doc_id"], g, prepared))
         doc = parse_document(rec["doc_id"], g, text, lang,
                              {k: rec[k] for k in ("title", "heading") if isinstance(rec.get(k), str)})
         stop = _stopwords(lang, cfg.stop_replace, cfg.stop_extra)
+        sents = sentence_tokens(text, doc.spans)
+        toks = [t for s in sents for t in s]
+        if rec.get(OUTSIDE):
+            if OVERVIEW in rec:
+                found = K.scan(doc, ex.concepts, stopwords=stop)
+                shares = F.frame_rows(doc, ex.frames, F.frame_matches(doc, ex.frames, found.rows))[1]
+                res.groups.add(rec["doc_id"], rec[OVERVIEW], toks, stop, E.entities_in(doc, ex.matcher), shares)
+            continue
+        res.foreign.extend(foreign_rows(rec["doc_id"], g, prepared))
         res.n_docs[(g, lang)] += 1
-        n_tokens, n_types = _count(res, (g, lang), sentence_tokens(text, doc.spans), stop)
+        n_tokens, n_types = _count(res, (g, lang), sents, toks, stop)
         meta = {k: v for k, v in rec.items() if k not in DOCUMENT_DROP}
         meta.update(n_chars=len(text), n_sentences=len(doc.spans))
         meta.update(n_chars_raw=len(rec["text"]), n_chars_boilerplate=len(rec["text"]) - len(prepared.boilerplate_text),
@@ -156,7 +171,8 @@ def run_batch(batch: list[dict], cfg: PassConfig, cleaner=None) -> BatchResult:
         meta["language"] = lang  # in its place when the corpus has the column, else after the sentences
         meta.update(n_tokens=n_tokens, n_types=n_types)
         res.documents.append(meta)
-        res.entities.extend(E.entities_in(doc, ex.matcher))
+        entities = E.entities_in(doc, ex.matcher)
+        res.entities.extend(entities)
         res.claims.extend(C.claims_in(doc))
         res.quotes.extend(Q.quotes_in(doc, ex.quote_rules))
         found = K.scan(doc, ex.concepts, stopwords=stop)
@@ -170,6 +186,8 @@ def run_batch(batch: list[dict], cfg: PassConfig, cleaner=None) -> BatchResult:
         res.coverage.add(V.coverage_in(g, found.language, found.n_sentences, found.content, found.rows, matches))
         sentences, shares = F.frame_rows(doc, ex.frames, matches)
         res.frames.extend(shares)
+        if OVERVIEW in rec:
+            res.groups.add(rec["doc_id"], rec[OVERVIEW], toks, stop, entities, shares)
         for row in sentences:
             row["language"] = lang
             res.evidence_total[(row["frame"], g, lang)] += 1
@@ -238,6 +256,7 @@ class Merged:
     concepts: K.ConceptTally
     concept_lines: pd.DataFrame
     coverage: V.Coverage
+    groups: GroupTally
     concept_docs: pd.DataFrame | None = None  # hits of each concept per document (periods by concept)
 
 
@@ -245,8 +264,9 @@ def merge(results, cfg: PassConfig) -> Merged:
     """Add up :class:`BatchResult` objects given in batch order."""
     total = BatchResult()
     docs, ents, cls, qts, frs, ev, foreign, lines, cdocs = [], [], [], [], [], [], [], [], []
-    tally, cov = K.ConceptTally(), V.Coverage()
+    tally, cov, groups = K.ConceptTally(), V.Coverage(), GroupTally()
     for r in results:
+        groups.update(r.groups)
         total.n_docs.update(r.n_docs)
         for name in ("word_total", "bigram_total", "evidence_total"):
             getattr(total, name).update(getattr(r, name))
@@ -296,6 +316,7 @@ def merge(results, cfg: PassConfig) -> Merged:
         concept_lines=_lines_frame(cap_lines(lines)),
         coverage=cov,
         concept_docs=K.documents_frame(cdocs),
+        groups=groups,
     )
 
 

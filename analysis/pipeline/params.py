@@ -36,6 +36,9 @@ SPECS: dict[str, Spec] = {
         Spec("group_a", str, "us_federal", "first group compared (A)", "a value of group_col"),
         Spec("group_b", str, "fr_policing", "second group compared (B), or 'rest' for every other document",
              "a value of group_col other than group_a, or 'rest'"),
+        Spec("subgroup_col", str, "", "metadata column of subgroups inside each group (e.g. the agency inside a "
+             "country): page 08 also compares each subgroup with the rest of its group; empty for none",
+             "empty or a column of the corpus other than group_col"),
         Spec("language", str, "auto", "language of the texts; 'auto' reads each document's 'language' column "
              "and guesses where it is missing", "auto, fr, en"),
         Spec("top_n", int, 20, "rows shown in ranked tables and figures", "an integer from 1 to 1000"),
@@ -112,7 +115,7 @@ def convert(name: str, value: Any) -> Any:
         return ""
     if not isinstance(value, (str, Path)):
         raise ParameterError(name, f"expected text, got {type(value).__name__} {value!r}", spec.allowed)
-    if name in GROUP_PARAMS:
+    if name in GROUP_PARAMS or name == "subgroup_col":
         # compared with corpus metadata, which the loader strips and normalizes to NFC
         return unicodedata.normalize("NFC", str(value).strip())
     return str(value)
@@ -180,6 +183,13 @@ def check_groups(params: dict[str, Any], docs) -> None:
     if col not in docs.columns:
         cols = ", ".join(c for c in docs.columns if c != "text")
         raise ParameterError("group_col", f"the corpus has no column {col!r}", cols)
+    sub = params.get("subgroup_col", "")
+    if sub and sub not in docs.columns:
+        cols = ", ".join(c for c in docs.columns if c not in ("text", col))
+        raise ParameterError("subgroup_col", f"the corpus has no column {sub!r}", cols)
+    if sub and sub == col:
+        raise ParameterError("subgroup_col", f"is group_col ({col!r}) itself: subgroups must come from another "
+                             "column", SPECS["subgroup_col"].allowed)
     values = sorted(str(v) for v in docs[col].dropna().unique())
     listing = ", ".join(values) + (f", or {REST!r} for group_b" if len(values) > 1 else "")
     if params["group_a"] not in values:

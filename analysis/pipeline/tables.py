@@ -46,6 +46,10 @@ WRITTEN = (
     ("frame_agreement", "frame_agreement", None),
     ("concepts_by_period", "concepts_by_period", None),
     ("key_terms_by_period", "key_terms_by_period", None),
+    ("group_sizes", "group_sizes", None),
+    ("group_keyness", "group_keyness", None),
+    ("group_frames", "group_frames", None),
+    ("group_categories", "group_categories", None),
 )
 FRONT = {
     "claims": ("doc_id", "group", "value", "unit", "object", "hedge", "category", "text"),
