@@ -27,8 +27,8 @@ def test_shipped_lexicon_has_the_frames_of_the_issue():
 
 @pytest.mark.parametrize("sentence,frame", [
     ("Ils planifient des ventes flash et distribuent des cartes de fidélité.", "commerce"),
-    ("Un menu avec tous les prix et la livraison à domicile.", "commerce"),
-    ("Le principal frein, c'est le manque d'effectifs sur le terrain.", "police_means"),
+    ("Un menu de cannabis avec tous les prix et la livraison à domicile.", "commerce"),
+    ("Le principal frein de la police, c'est le manque d'effectifs sur le terrain.", "police_means"),
     ("Des moyens limités pour la police.", "police_means"),
     ("Il faut constater un flagrant délit de vente.", "law_procedure"),
     ("Le renforcement des enquêtes sous pseudonyme sur internet.", "law_procedure"),
@@ -40,9 +40,11 @@ def test_shipped_lexicon_has_the_frames_of_the_issue():
     ("Plus de 3337 arrestations et des saisies record.", "enforcement"),
     ("193 millions de doses mortelles de fentanyl.", "health"),
     ("Les cartels de Sinaloa et de Jalisco.", "organized_crime"),
-    ("Un enfant de douze ans peut se retrouver confronté à ces propositions.", "youth"),
-    ("Les messageries cryptées comme WhatsApp ou Telegram.", "technology"),
-    ("Social media platforms and encrypted apps.", "technology"),
+    ("Un enfant de douze ans peut se retrouver confronté à ces propositions de drogue.", "youth"),
+    ("Un garçon âgé de 15 ans a été interpellé.", "youth"),
+    ("A 16-year-old was arrested.", "youth"),
+    ("Les trafiquants passent par les messageries cryptées comme WhatsApp ou Telegram.", "technology"),
+    ("Dealers use social media platforms and encrypted apps.", "technology"),
     ("Lethal doses and overdose deaths.", "health"),
 ])
 def test_each_frame_is_evoked_by_its_terms(sentence, frame):
@@ -51,7 +53,7 @@ def test_each_frame_is_evoked_by_its_terms(sentence, frame):
 
 
 def test_frame_sentences_table():
-    d = docs("Les cartels livrent. Rien ici.\nUn menu de prix.")
+    d = docs("Les cartels livrent. Rien ici.\nUn menu de prix du cannabis.")
     hits = frame_sentences(d)
     assert list(hits.columns) == SENTENCE_COLUMNS
     sents = split_sentences(d)
@@ -63,7 +65,7 @@ def test_frame_sentences_table():
 
 
 def test_shares_are_fractions_of_sentences():
-    d = docs("Un menu. Une livraison. Rien du tout. Il pleut.", "Les cartels. Le menu.")
+    d = docs("Un menu de cannabis. Une livraison de cocaïne. Rien du tout. Il pleut.", "Les cartels. Le menu du dealer.")
     s = frame_shares(d)
     assert list(s.columns) == SHARE_COLUMNS
     assert len(s) == 2 * len(load_frames())  # zeros included
@@ -88,6 +90,9 @@ def test_user_adds_a_frame_term_by_editing_a_file(tmp_path):
     ("- id: a\n  terms: [x]\n- id: a\n  terms: [y]\n", "duplicate"),
     ("- id: a\n  patterns: ['(']\n", "bad pattern"),
     ("{}\n", "list of frames"),
+    ("- id: a\n  concepts: [cannabis]\n  requires: [no_such_concept]\n", r"\(a\).*required concept"),
+    ("- id: a\n  concepts: [cannabis]\n  requires: cannabis\n", r"\(a\).*'requires'"),
+    ("- id: a\n  concepts: [cannabis]\n  exclude: [\"\"]\n", r"\(a\).*exclude phrase"),
 ])
 def test_bad_lexicon_names_file_and_frame(tmp_path, content, message):
     path = tmp_path / "lex.yaml"
@@ -121,7 +126,7 @@ def test_seeds_two_against_three_documents_support_nothing(seed_docs):
 def _synthetic(n: int, rng) -> pd.DataFrame:
     texts, groups = [], []
     for i in range(n):
-        for g, word in (("a", "Les cartels saisis."), ("b", "Un menu livré.")):
+        for g, word in (("a", "Les cartels saisis."), ("b", "Un menu de cannabis livré.")):
             k = int(rng.integers(4, 8))
             texts.append(" ".join([word] * k + ["Il pleut."] * int(rng.integers(2, 5))))
             groups.append(g)
@@ -176,6 +181,41 @@ def test_one_frame_definition_serves_both_languages():
     assert set(hits.loc[hits["frame"] == "commerce", "doc_id"]) == {"d0", "d1"}
     lex = load_frames()
     assert lex.set_index("frame").loc["commerce", "concepts"] == ("sale_commerce", "delivery", "menu_advertising")
+
+
+@pytest.mark.parametrize("sentence,frame", [
+    # requires: the frame's words count only next to a concept of its `requires` list
+    ("Un menu avec tous les prix et la livraison à domicile.", "commerce"),
+    ("La hausse des prix du carburant et le pouvoir d'achat.", "commerce"),
+    ("Le manque d'effectifs dans les hôpitaux.", "police_means"),
+    ("Les élèves ont choisi le chinois.", "youth"),
+    ("Une vidéo postée sur Twitter par la ministre.", "technology"),
+    ("Un automobiliste est mort dans un accident.", "health"),
+    ("La crise politique continue.", "health"),
+    ("Des victimes de l'attentat.", "health"),
+    # exclude: a match inside one of the frame's phrases does not count
+    ("The U.S. Attorney's Office announced the award.", "law_procedure"),
+    ("According to court documents, he lived in Ohio.", "law_procedure"),
+    ("He allegedly lied to his wife.", "enforcement"),
+    ("The defendant remains in prison.", "enforcement"),
+    ("Les manifestants marchaient vers l'aéroport de Beauvais et la frontière.", "organized_crime"),
+    # ages are youth only under 18 and as a person's age
+    ("Un homme de 38 ans a été interpellé.", "youth"),
+    ("Il a été condamné à 10 ans de prison.", "youth"),
+    ("A 35-year-old man was arrested.", "youth"),
+])
+def test_frames_need_their_context(sentence, frame):
+    assert frame not in set(frame_sentences(docs(sentence))["frame"])
+
+
+def test_requires_and_exclude_in_a_user_lexicon(tmp_path):
+    path = tmp_path / "frames.yaml"
+    path.write_text("- id: drug_death\n  label: D\n  definition: d\n  concepts: [overdose_death]\n"
+                    "  requires: [cannabis, cocaine]\n  exclude: [\"mort de rire\"]\n", encoding="utf-8")
+    hits = frame_sentences(docs("Il est mort. Mort après la cocaïne. Mort de rire avec du cannabis."), lexicon=path)
+    assert hits["sentence_id"].tolist() == [1] and hits["term"].tolist() == ["mort"]
+    lex = load_frames(path)
+    assert lex.loc[0, "requires"] == ("cannabis", "cocaine") and lex.loc[0, "exclude"] == ("mort de rire",)
 
 
 def test_english_legal_prose_is_not_commerce():
@@ -244,6 +284,8 @@ def test_frame_rules_unpack_as_pairs_and_cross_processes():
     assert [fid for fid, _ in rules] == list(load_frames()["frame"])  # the pipeline's `for fid, _ in rules`
     back = pickle.loads(pickle.dumps(rules))  # sent to worker processes and Dask workers
     assert back.concept_ids == rules.concept_ids and back.concepts.ids == rules.concepts.ids
+    assert back.requires == rules.requires and any(rules.requires)
+    assert [x.pattern if x else None for x in back.excludes] == [x.pattern if x else None for x in rules.excludes]
     doc = parse_document("d", "g", "Les cartels livrent la cocaïne. Il pleut.", "fr")
     assert frames_in(doc, back) == frames_in(doc, rules)
 

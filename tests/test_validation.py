@@ -210,11 +210,32 @@ def test_cli_sample_then_score(tmp_path, docs, lexicon, capsys):
     assert "unknown parameter" in capsys.readouterr().err
 
 
-# The target of issue 12 is a precision of 0.80 per frame and language. Measured on the committed sample
-# (320 sentences, one coder, frames.yaml of 2026-12-02) it is not reached: the lowest figure among frames with
-# at least 10 labelled sentences is 0.16 (health, English: "death", "victim" terms label violent crime), so the
-# test asserts that floor and prints every figure; raise FLOOR as the frames improve.
-TARGET, FLOOR, MIN_LABELLED = 0.80, 0.15, 10
+# The target of issue 12 is a precision of 0.80 per frame and language. The committed sample (320 sentences, one
+# coder) is the VALIDATION set: the frames were tuned on the development sample (DEV, below), then scored on it
+# once (frames.yaml and concepts.yaml of 2026-12-02, requires/exclude). Target not reached: it is reached by
+# organized_crime (en 0.97 of 32, fr 0.85 of 13) and youth en (0.90 of 10), and by health en (1.00) and
+# police_means (en 0.62, fr 0.60) only on fewer than 10 labelled sentences; the lowest figure among frames with at
+# least 10 labelled sentences is 0.38 (commerce, French, 16), then technology en 0.62 (13) and enforcement en 0.54
+# (54). Before the tuning the floor was 0.15 (health en 0.16 then 0.29); raised to what is measured now.
+TARGET, FLOOR, MIN_LABELLED = 0.80, 0.35, 10
+DEV = ROOT / "tests" / "fixtures" / "annotations" / "frames_coding_dev"
+# The development sample (450 sentences: 150 DOJ, 150 French drug press, 150 gilets jaunes press), on which the
+# lexicon was tuned: after tuning, the lowest precision among frames with at least 10 labelled sentences is
+# technology fr 0.45 (11), then commerce en 0.50 (14) and health fr 0.50 (14); target not reached either.
+DEV_FLOOR = 0.45
+
+
+def test_dev_sample_precision_and_no_document_shared_with_validation():
+    scores = V.score_codes(DEV / "coded.csv", DEV / "sample.key.csv")
+    print("\n" + scores.to_string())
+    dev = V.read_codes(DEV / "coded.csv", DEV / "sample.key.csv")
+    val = V.read_codes(CODING / "coded.csv", CODING / "sample.key.csv")
+    assert dev.groupby("language")["unit"].nunique().min() >= 150
+    assert not set(dev["doc_id"]) & set(val["doc_id"])
+    assert dev["code"].notna().all()
+    prec = scores[(scores["measure"] == "precision") & (scores["n"] >= MIN_LABELLED)]
+    assert set(prec["language"]) == {"en", "fr"}
+    assert (prec["value"] >= DEV_FLOOR).all(), prec.to_string(index=False)
 
 
 def test_coded_sample_precision():

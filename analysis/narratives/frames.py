@@ -6,7 +6,10 @@ The frame lexicon is a YAML data file (``analysis/narratives/data/frames.yaml``,
 one definition serves both languages) and/or ``terms`` (whole words, ``*`` for any ending) and ``patterns``
 (regular expressions), as written by the user. A sentence evokes a frame when one of the frame's concepts is
 found in it or one of its terms or patterns occurs in it; sentences are those of ``analysis.sentences`` so that
-ids agree with every other table.
+ids agree with every other table. Two optional keys narrow a frame where its words are ambiguous: ``requires``
+(concept ids: the frame counts only in sentences that also hold one of them, so "death" is health only next to a
+drug) and ``exclude`` (phrases written like terms: a match inside one does not count, so "U.S. Attorney" names an
+office, not a legal step).
 
 Groups are compared over documents, not sentences: a document is the unit that was sampled, and a group
 may hold two documents. ``compare_frames`` gives the difference of mean document shares, a bootstrap
@@ -59,7 +62,8 @@ def _frame_regex(terms: list[str], patterns: list[str]) -> re.Pattern | None:
 
 def load_frames(path: str | Path | None = None, concepts=None) -> pd.DataFrame:
     """One row per frame: ``frame`` (id), ``label``, ``definition``, ``concepts``, ``terms``, ``patterns``
-    (tuples), ``regex`` (compiled terms and patterns, or None). ``concepts``: the concept lexicon the frames'
+    (tuples), ``regex`` (compiled terms and patterns, or None), ``requires`` (concept ids, a tuple) and
+    ``exclude_regex`` (the compiled ``exclude`` phrases, or None). ``concepts``: the concept lexicon the frames'
     concept ids refer to (None: the kit's; a path; a Lexicon), kept in ``attrs["concepts"]`` when a frame uses
     one. Raises AnalysisError naming the file and frame at fault (an unknown concept id included)."""
     path = Path(path) if path else FRAMES
@@ -79,27 +83,36 @@ def load_frames(path: str | Path | None = None, concepts=None) -> pd.DataFrame:
         cids = fr.get("concepts") or []
         terms = fr.get("terms") or []
         patterns = fr.get("patterns") or []
+        requires = fr.get("requires") or []
+        exclude = fr.get("exclude") or []
         if not all(isinstance(v, list) for v in (cids, terms, patterns)) or not (cids or terms or patterns):
             raise AnalysisError(f"{where} ({fid}): give 'concepts', 'terms' and/or 'patterns' as lists")
-        for t in terms:
-            if not isinstance(t, (str, int)) or not str(t).strip().rstrip("*"):
-                raise AnalysisError(f"{where} ({fid}): empty or non-text term {t!r}")
+        if not isinstance(requires, list) or not isinstance(exclude, list):
+            raise AnalysisError(f"{where} ({fid}): 'requires' (concept ids) and 'exclude' (phrases) must be lists")
+        for key, values in (("term", terms), ("exclude phrase", exclude)):
+            for t in values:
+                if not isinstance(t, (str, int)) or not str(t).strip().rstrip("*"):
+                    raise AnalysisError(f"{where} ({fid}): empty or non-text {key} {t!r}")
         for p in patterns:
             try:
                 re.compile(str(p))
             except re.error as exc:
                 raise AnalysisError(f"{where} ({fid}): bad pattern {p!r}: {exc}") from None
-        if cids:
+        if cids or requires:
             lexicon = lexicon or concept_lexicon(concepts)
-            unknown = [str(c) for c in cids if c not in set(lexicon.ids)]
-            if unknown:
-                raise AnalysisError(f"{where} ({fid}): unknown concept(s) {', '.join(map(repr, unknown))} "
-                                    f"(not in {lexicon.path})")
+            for key, ids in (("concept", cids), ("required concept", requires)):
+                unknown = [str(c) for c in ids if c not in set(lexicon.ids)]
+                if unknown:
+                    raise AnalysisError(f"{where} ({fid}): unknown {key}(s) {', '.join(map(repr, unknown))} "
+                                        f"(not in {lexicon.path})")
         rows.append({"frame": fid, "label": str(fr.get("label") or fid), "definition": str(fr.get("definition") or ""),
                      "concepts": tuple(str(c) for c in cids), "terms": tuple(str(t) for t in terms),
                      "patterns": tuple(str(p) for p in patterns),
-                     "regex": _frame_regex([str(t) for t in terms], [str(p) for p in patterns])})
-    table = pd.DataFrame(rows, columns=["frame", "label", "definition", "concepts", "terms", "patterns", "regex"])
+                     "regex": _frame_regex([str(t) for t in terms], [str(p) for p in patterns]),
+                     "requires": tuple(str(c) for c in requires), "exclude": tuple(str(t) for t in exclude),
+                     "exclude_regex": _frame_regex([str(t) for t in exclude], [])})
+    table = pd.DataFrame(rows, columns=["frame", "label", "definition", "concepts", "terms", "patterns", "regex",
+                                        "requires", "exclude", "exclude_regex"])
     if lexicon is not None:
         table.attrs["concepts"] = lexicon
     return table
@@ -135,12 +148,16 @@ class FrameRule(NamedTuple):
 class FrameRules(list):
     """The frames of a lexicon as :func:`frames_in` applies them: a list of :class:`FrameRule` (so
     ``for fid, rx in rules`` still works), ``concept_ids`` (the concept ids evoking each frame, in the same
-    order) and ``concepts`` (the concept lexicon they refer to, None when no frame uses concepts)."""
+    order), ``requires`` (the concept ids one of which the sentence must also hold, empty: none),
+    ``excludes`` (the regex of the phrases inside which a match does not count, or None) and ``concepts`` (the
+    concept lexicon they refer to, None when no frame uses concepts)."""
 
-    def __init__(self, rules=(), concept_ids=None, concepts: Lexicon | None = None):
+    def __init__(self, rules=(), concept_ids=None, concepts: Lexicon | None = None, requires=None, excludes=None):
         super().__init__(FrameRule(*r) for r in rules)
         self.concept_ids = [frozenset(c) for c in concept_ids] if concept_ids is not None else \
             [frozenset()] * len(self)
+        self.requires = [frozenset(c) for c in requires] if requires is not None else [frozenset()] * len(self)
+        self.excludes = list(excludes) if excludes is not None else [None] * len(self)
         self.concepts = concepts
 
 
@@ -148,10 +165,13 @@ def frame_rules(lexicon=None, concepts=None) -> FrameRules:
     """The frames of a lexicon (None: the kit's frames.yaml; a path; a :func:`load_frames` table), ready for
     :func:`frames_in`. ``concepts``: the concept lexicon the frames refer to (None: the kit's)."""
     lex = _lexicon(lexicon, concepts)
-    cids = list(lex["concepts"]) if "concepts" in lex.columns else [()] * len(lex)
-    uses = any(cids)
+    none = [()] * len(lex)
+    cids = list(lex["concepts"]) if "concepts" in lex.columns else none
+    requires = list(lex["requires"]) if "requires" in lex.columns else none
+    excludes = list(lex["exclude_regex"]) if "exclude_regex" in lex.columns else [None] * len(lex)
+    uses = any(cids) or any(requires)
     return FrameRules(zip(lex["frame"], lex["regex"]), cids,
-                      (lex.attrs.get("concepts") or concept_lexicon(concepts)) if uses else None)
+                      (lex.attrs.get("concepts") or concept_lexicon(concepts)) if uses else None, requires, excludes)
 
 
 def _rules(frames) -> FrameRules:
@@ -162,17 +182,18 @@ def _rules(frames) -> FrameRules:
 def frame_matches(doc: ParsedDocument, frames, hits: list[dict] | None = None) -> list[dict]:
     """What evokes each frame in one parsed document: rows of ``MATCH_COLUMNS`` (frame, sentence_id, start, end,
     term as written in the text, lower-cased), in text order per frame. ``hits``: the document's concept rows
-    (:func:`analysis.narratives.concepts.concepts_in`), found here when None and a frame needs them."""
+    (:func:`analysis.narratives.concepts.concepts_in`), found here when None and a frame needs them. A frame's
+    ``exclude`` phrases and ``requires`` concepts drop the matches they rule out."""
     rules = _rules(frames)
     text, index = doc.text, doc.index
     by_concept: dict[str, list[dict]] = {}
-    if any(rules.concept_ids):
+    if any(rules.concept_ids) or any(rules.requires):
         if hits is None:
             hits = concepts_in(doc, rules.concepts)
         for h in hits:
             by_concept.setdefault(h["concept"], []).append(h)
     out = []
-    for (fid, rx), cids in zip(rules, rules.concept_ids):
+    for (fid, rx), cids, req, ex in zip(rules, rules.concept_ids, rules.requires, rules.excludes):
         found = []
         if rx is not None:
             for m in rx.finditer(text):
@@ -182,6 +203,12 @@ def frame_matches(doc: ParsedDocument, frames, hits: list[dict] | None = None) -
                     found.append((m.start(), m.end(), sid))
         for c in cids:
             found += [(h["start"], h["end"], h["sentence_id"]) for h in by_concept.get(c, ())]
+        if found and ex is not None:
+            spans = [m.span() for m in ex.finditer(text)]
+            found = [f for f in found if not any(a <= f[0] and f[1] <= b for a, b in spans)]
+        if found and req:
+            with_req = {h["sentence_id"] for c in req for h in by_concept.get(c, ())}
+            found = [f for f in found if f[2] in with_req]
         for start, end, sid in sorted(set(found)):
             out.append({"frame": fid, "sentence_id": sid, "start": start, "end": end,
                         "term": " ".join(text[start:end].lower().split())})
