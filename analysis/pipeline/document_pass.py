@@ -28,7 +28,6 @@ from analysis.stats import coverage as V
 from analysis.text.cleaning import foreign_rows, foreign_table, prepare_text
 from analysis.text.parse import parse_document
 from analysis.text.stopwords import get_stopwords
-from analysis.stats.counts import sentence_tokens
 from analysis.text.tokens import language_of
 
 DOCUMENT_DROP = ("text", "path", "encoding")
@@ -124,7 +123,7 @@ def _count(res: BatchResult, g: tuple[str, str], sents: list[list[str]], stop) -
         if m <= 0:
             continue
         n += m
-        grams.extend(f"{s[i]}{PAIR}{s[i + 1]}" for i in range(m) if s[i] not in stop and s[i + 1] not in stop)
+        grams.extend([a + PAIR + b for a, b in zip(s, s[1:]) if a not in stop and b not in stop])
     res.bigrams[g].update(grams)
     res.bigram_docs[g].update(set(grams))
     res.bigram_total[g] += n
@@ -147,7 +146,8 @@ def run_batch(batch: list[dict], cfg: PassConfig, cleaner=None) -> BatchResult:
                              {k: rec[k] for k in ("title", "heading") if isinstance(rec.get(k), str)})
         stop = _stopwords(lang, cfg.stop_replace, cfg.stop_extra)
         res.n_docs[(g, lang)] += 1
-        n_tokens, n_types = _count(res, (g, lang), sentence_tokens(text, doc.spans), stop)
+        found = K.scan(doc, ex.concepts, stopwords=stop)  # its tokens are those of sentence_tokens(text, doc.spans)
+        n_tokens, n_types = _count(res, (g, lang), found.tokens, stop)
         meta = {k: v for k, v in rec.items() if k not in DOCUMENT_DROP}
         meta.update(n_chars=len(text), n_sentences=len(doc.spans))
         meta.update(n_chars_raw=len(rec["text"]), n_chars_boilerplate=len(rec["text"]) - len(prepared.boilerplate_text),
@@ -158,7 +158,6 @@ def run_batch(batch: list[dict], cfg: PassConfig, cleaner=None) -> BatchResult:
         res.entities.extend(E.entities_in(doc, ex.matcher))
         res.claims.extend(C.claims_in(doc))
         res.quotes.extend(Q.quotes_in(doc, ex.quote_rules))
-        found = K.scan(doc, ex.concepts, stopwords=stop)
         res.concepts.add_scan(doc, found)
         hits = cap_lines(found.rows)
         if hits:
