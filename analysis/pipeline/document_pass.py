@@ -193,13 +193,15 @@ def _concept_lines(texts: dict, hits: list[dict], window: int = 8) -> list[dict]
 
 def cap_lines(rows: list[dict], cap: int = CONCEPT_LINES) -> list[dict]:
     """Keep, per (concept, group, language), the ``cap`` lines of smallest hash of (doc_id, start): spread over
-    the corpus and the same whatever the batches."""
+    the corpus and the same whatever the batches (in no particular order: the table sorts them)."""
     by: dict[tuple, list] = {}
     for r in rows:
         by.setdefault((r["concept"], r["group"], r["language"]), []).append(r)
     kept = []
     for sub in by.values():
-        kept.extend(sorted(sub, key=lambda r: (evidence_key(r["doc_id"], r["start"]), r["doc_id"], r["start"]))[:cap])
+        if len(sub) > cap:
+            sub = sorted(sub, key=lambda r: (evidence_key(r["doc_id"], r["start"]), r["doc_id"], r["start"]))[:cap]
+        kept.extend(sub)
     return kept
 
 
