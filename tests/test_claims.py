@@ -355,3 +355,27 @@ def test_fast_exclusion_patterns_match_what_the_written_ones_match():
         for slow, fast in zip(EXCLUDE_RES, _FAST_EXCLUDE_RES):
             assert [m.span() for m in slow.finditer(t)] == [m.span() for m in fast.finditer(t)], (slow.pattern, t)
         assert excluded_spans(t) == sorted({m.span() for rx in EXCLUDE_RES for m in rx.finditer(t)}), t
+
+
+def test_count_patterns_match_what_their_plain_form_matches():
+    """"9 fois sur 10" and "17-year-old" are searched with the count put first (:func:`_count_first`): the same
+    matches and groups as the plain patterns, on made-up texts of number words, cases and separators."""
+    import random
+    import re
+
+    from analysis.narratives import claims as C
+
+    sp = C.SP
+    plain_sur = re.compile(rf"(?i)(?<![\w-])(?P<a>\d+|{C.NUMWORD_RE}|un|une|one){sp}+(?:fois{sp}+|times{sp}+)?"
+                           rf"(?:sur|out{sp}+of|in){sp}+(?P<b>\d+|{C.NUMWORD_RE})(?!\w)")
+    plain_age = re.compile(rf"(?i)(?<![\w-])(?P<n>\d+|{C.NUMWORD_RE}|one)[- \u00a0](?:years?|months?)[- \u00a0]"
+                           r"olds?(?!\w)")
+    pieces = ["one", "One", "ONE", "un", "une", "Une", "onze", "ONZE", "deux", "Deux", "vingt", "et", "-", " ",
+              "\u00a0", "9", "10", "sur", "in", "out of", "fois", "times", "year", "years", "month", "old", "olds",
+              "-year-old", "ſix", "ſept", "Seven", "twenty", "five", "x", "a", "'", "quatre", "cent", "\n", "dix"]
+    rnd = random.Random(7)
+    for _ in range(5000):
+        t = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 12)))
+        for plain, fast in ((plain_sur, C.SUR_RE), (plain_age, C.AGE_COMPOUND_RE)):
+            assert [(m.span(), m.groupdict()) for m in plain.finditer(t)] == \
+                [(m.span(), m.groupdict()) for m in fast.finditer(t)], t

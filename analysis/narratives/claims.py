@@ -409,11 +409,33 @@ VAGUE_SCALE_RE = re.compile(rf"(?i)(millions|billions|milliards|thousands){SP}+(
 FRACTIONS = {"moitié": 50.0, "half": 50.0, "tiers": 100 / 3, "quart": 25.0, "quarts": 75.0}
 FRACTION_RE = re.compile(rf"(?i)(?<!\w)(?:la|une|à|the|one|un|le|les{SP}+deux|les{SP}+trois|trois|deux)"
                          rf"{SP}+(?P<w>moitié|half|tiers|quarts?)(?=(?:{SP}+(?:de|du|des|of)|{SP}*d{AP}))")
-SUR_RE = re.compile(rf"(?i)(?<![\w-])(?P<a>\d+|{NUMWORD_RE}|un|une|one){SP}+(?:fois{SP}+|times{SP}+)?"
+_FOLDS = {"s": "ſ", "k": "\u212a", "i": "ıİ"}  # what re's ignore-case also takes for these letters
+
+
+def _count_first(extra: tuple[str, ...]) -> str:
+    """``(?<![\\w-])`` then ``\\d+``, :data:`NUMWORD_RE` or one of the words ``extra``, in that order of
+    preference, rewritten to start with the class of their first characters (case-insensitive letters
+    spelled out), so that ``re`` skips to where a count can start; each branch checks the character
+    consumed with a look-behind (``(?<=t)(?:wo|hree|...)``), and alternatives with different first characters
+    never match at the same place, so the first that matches is the same."""
+    repeat = NUMWORD_RE[len(_NUMWORD):]
+    by: dict[str, list[str]] = {}
+    for w in _WORDS:
+        by.setdefault(w[0], []).append(w[1:])
+    parts = {c: [f"(?:{'|'.join(rest)}){repeat}"] for c, rest in by.items()}
+    for w in extra:
+        parts.setdefault(w[0], []).append(w[1:])
+    letters = "".join(parts)
+    chars = letters + letters.upper() + "".join(_FOLDS.get(c, "") for c in letters)
+    body = "|".join(f"(?<={c})(?:{'|'.join(alts)})" for c, alts in parts.items())
+    return rf"(?-i:[\d{chars}])(?<![\w-].)(?:(?<=\d)\d*|{body})"
+
+
+SUR_RE = re.compile(rf"(?i)(?P<a>{_count_first(('un', 'une', 'one'))}){SP}+(?:fois{SP}+|times{SP}+)?"
                     rf"(?:sur|out{SP}+of|in){SP}+(?P<b>\d+|{NUMWORD_RE})(?!\w)")
 
 
-AGE_COMPOUND_RE = re.compile(rf"(?i)(?<![\w-])(?P<n>\d+|{NUMWORD_RE}|one)[- \u00a0](?:years?|months?)[- \u00a0]olds?(?!\w)")
+AGE_COMPOUND_RE = re.compile(rf"(?i)(?P<n>{_count_first(('one',))})[- \u00a0](?:years?|months?)[- \u00a0]olds?(?!\w)")
 APPOSITION_AGE_BEFORE = re.compile(r"[A-ZÀ-Ö][\w'’-]+,[ \u00a0]*$")
 APPOSITION_AGE_AFTER = re.compile(rf"^(?:,|\)|{SP}+(?:and|et|ans|years)\b)")
 
