@@ -331,3 +331,51 @@ def test_excluded_spans_searched_near_digits_equal_a_whole_text_search():
     for t in texts:
         full = sorted({(m.start(), m.end()) for rx in EXCLUDE_RES for m in rx.finditer(t)})
         assert excluded_spans(t) == full, t
+
+
+def test_fast_exclusion_patterns_match_what_the_written_ones_match():
+    """The exclusion patterns are searched in a rewritten form (a digit, bracket or first letter put before the
+    look-behinds, so that ``re`` skips to where a match can start) and two only when the text holds what
+    every match of them holds: on made-up texts full of edge cases, the same spans as the patterns as written,
+    and excluded_spans the same as a whole-text search of those."""
+    import random
+
+    from analysis.narratives.claims import _FAST_EXCLUDE_RES, EXCLUDE_RES, excluded_spans
+
+    assert sum(a is not b for a, b in zip(EXCLUDE_RES, _FAST_EXCLUDE_RES)) >= 15
+    pieces = ["(", ")", "0", "1", "12", "123", "2023", " ", "\u00a0", "\n", "-", "/", ":", "h", "H", ".", ",", "a",
+              "N", "o", "°", "º", "er", "e", "st", "th", "mai", "May", "juin", "Jan.", "de", "enero", "tháng",
+              "U.S.C.", "§", "Section", "+", "x", "=", "Street", "rue", "W.", "North", "TX", "min", "read",
+              "millions", "d'amis", "24", "7", "sur", "heures", "a.m.", "ſ", "İ", "MAI", "Mars", "ſept", "Sept.",
+              "août", "AOÛT", "déc.", "Jan", "July", "(555)", "555", "CA", "x,", "n°", "No.", "4h", "à", "vers",
+              "5 h", "janvier", "Nov.", "é", "Ñ"]
+    rnd = random.Random(13)
+    for _ in range(4000):
+        t = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 30)))
+        for slow, fast in zip(EXCLUDE_RES, _FAST_EXCLUDE_RES):
+            assert [m.span() for m in slow.finditer(t)] == [m.span() for m in fast.finditer(t)], (slow.pattern, t)
+        assert excluded_spans(t) == sorted({m.span() for rx in EXCLUDE_RES for m in rx.finditer(t)}), t
+
+
+def test_count_patterns_match_what_their_plain_form_matches():
+    """"9 fois sur 10" and "17-year-old" are searched with the count put first (:func:`_count_first`): the same
+    matches and groups as the plain patterns, on made-up texts of number words, cases and separators."""
+    import random
+    import re
+
+    from analysis.narratives import claims as C
+
+    sp = C.SP
+    plain_sur = re.compile(rf"(?i)(?<![\w-])(?P<a>\d+|{C.NUMWORD_RE}|un|une|one){sp}+(?:fois{sp}+|times{sp}+)?"
+                           rf"(?:sur|out{sp}+of|in){sp}+(?P<b>\d+|{C.NUMWORD_RE})(?!\w)")
+    plain_age = re.compile(rf"(?i)(?<![\w-])(?P<n>\d+|{C.NUMWORD_RE}|one)[- \u00a0](?:years?|months?)[- \u00a0]"
+                           r"olds?(?!\w)")
+    pieces = ["one", "One", "ONE", "un", "une", "Une", "onze", "ONZE", "deux", "Deux", "vingt", "et", "-", " ",
+              "\u00a0", "9", "10", "sur", "in", "out of", "fois", "times", "year", "years", "month", "old", "olds",
+              "-year-old", "ſix", "ſept", "Seven", "twenty", "five", "x", "a", "'", "quatre", "cent", "\n", "dix"]
+    rnd = random.Random(7)
+    for _ in range(5000):
+        t = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 12)))
+        for plain, fast in ((plain_sur, C.SUR_RE), (plain_age, C.AGE_COMPOUND_RE)):
+            assert [(m.span(), m.groupdict()) for m in plain.finditer(t)] == \
+                [(m.span(), m.groupdict()) for m in fast.finditer(t)], t

@@ -302,3 +302,18 @@ def test_concordance_parameters_are_checked():
         concept_concordance(find_concepts(frame), frame, per_cell=0)
     with pytest.raises(ParameterError, match="no text"):
         concept_concordance(find_concepts(frame), frame.iloc[:1])
+
+
+def test_scan_gives_the_tokens_every_count_shares():
+    """The pass counts words from the tokens of the concept scan: they are those of sentence_tokens, also where
+    lowercasing changes the text's length ("İ") and with typographic apostrophes."""
+    from analysis.narratives.concepts import scan
+    from analysis.stats.counts import sentence_tokens
+    from analysis.text.parse import parse_document
+
+    for text in ["Police seized 12 kg of cocaine. The D.A. said: “It’s over.”\nNew line, 91 000 euros.",
+                 "İstanbul’da LA POLICE a saisi 3 kilos.\n\nL’enquête continue, dit-il. Fin.", ""]:
+        for lang in ("en", "fr"):
+            doc = parse_document("d", "g", text, lang)
+            assert scan(doc).tokens == sentence_tokens(text, doc.spans)
+            assert len(scan(doc).tokens) == len(doc.spans)

@@ -20,6 +20,9 @@ releases, furniture and categories are listed there):
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from bisect import bisect_left, insort
+from itertools import accumulate
 
 import pandas as pd
 
@@ -74,6 +77,11 @@ def parse_number(text: str) -> float | None:
     and a trailing scale word ("44 millions", "$100 million"). None when ``text`` is not a number."""
     if not isinstance(text, str):
         return None
+    return _parse_text(text)
+
+
+@lru_cache(maxsize=8192)
+def _parse_text(text: str) -> float | None:
     s = text.strip()
     if not s:
         return None
@@ -230,6 +238,7 @@ _STOP = frozenset("et ou ont a est sont été qui que dans pour sur en au aux pa
                   "y le la les un une de des du d l à and or were was have has had is are been that which in on "
                   "at by with for from to the a an of".split())
 WORD_RE = re.compile(r"[\w][\w'’-]*")
+_SPACES = re.compile(rf"{SP}*")
 
 
 def _object_after(text: str, pos: int, limit: int = 80) -> tuple[str, int]:
@@ -240,7 +249,7 @@ def _object_after(text: str, pos: int, limit: int = 80) -> tuple[str, int]:
     chunk_end = min(len(text), pos + limit)
     connector_used = False
     while i < chunk_end and len(words) < 5:
-        m = re.compile(rf"{SP}*").match(text, i)
+        m = _SPACES.match(text, i)
         j = m.end()
         if j < len(text) and text[j] == "\n":
             break
@@ -259,7 +268,7 @@ def _object_after(text: str, pos: int, limit: int = 80) -> tuple[str, int]:
                 words.append(word)
                 i = end = w.end()
                 continue
-            nxt = WORD_RE.match(text, re.compile(rf"{SP}*").match(text, w.end()).end())
+            nxt = WORD_RE.match(text, _SPACES.match(text, w.end()).end())
             if not nxt or nxt.group().lower() in _STOP:
                 break
             words.append(word)
@@ -355,7 +364,7 @@ PEOPLE_COUNTED = re.compile(r"(?i)^(?:(?:other|more|additional|young|adult|forme
 
 def categorize(unit: str, obj: str, sentence: str, before: str, kind: str = "", after: str = "") -> str:
     """Category of a claim from its unit, object, sentence and the text around it (rules in the module
-    docstring and README)."""
+    docstring and README); of ``before`` (the text before the claim) only the last 60 characters are read."""
     if unit == "percent":
         return "share"
     if unit in ("EUR", "USD"):
@@ -400,11 +409,33 @@ VAGUE_SCALE_RE = re.compile(rf"(?i)(millions|billions|milliards|thousands){SP}+(
 FRACTIONS = {"moitié": 50.0, "half": 50.0, "tiers": 100 / 3, "quart": 25.0, "quarts": 75.0}
 FRACTION_RE = re.compile(rf"(?i)(?<!\w)(?:la|une|à|the|one|un|le|les{SP}+deux|les{SP}+trois|trois|deux)"
                          rf"{SP}+(?P<w>moitié|half|tiers|quarts?)(?=(?:{SP}+(?:de|du|des|of)|{SP}*d{AP}))")
-SUR_RE = re.compile(rf"(?i)(?<![\w-])(?P<a>\d+|{NUMWORD_RE}|un|une|one){SP}+(?:fois{SP}+|times{SP}+)?"
+_FOLDS = {"s": "ſ", "k": "\u212a", "i": "ıİ"}  # what re's ignore-case also takes for these letters
+
+
+def _count_first(extra: tuple[str, ...]) -> str:
+    """``(?<![\\w-])`` then ``\\d+``, :data:`NUMWORD_RE` or one of the words ``extra``, in that order of
+    preference, rewritten to start with the class of their first characters (case-insensitive letters
+    spelled out), so that ``re`` skips to where a count can start; each branch checks the character
+    consumed with a look-behind (``(?<=t)(?:wo|hree|...)``), and alternatives with different first characters
+    never match at the same place, so the first that matches is the same."""
+    repeat = NUMWORD_RE[len(_NUMWORD):]
+    by: dict[str, list[str]] = {}
+    for w in _WORDS:
+        by.setdefault(w[0], []).append(w[1:])
+    parts = {c: [f"(?:{'|'.join(rest)}){repeat}"] for c, rest in by.items()}
+    for w in extra:
+        parts.setdefault(w[0], []).append(w[1:])
+    letters = "".join(parts)
+    chars = letters + letters.upper() + "".join(_FOLDS.get(c, "") for c in letters)
+    body = "|".join(f"(?<={c})(?:{'|'.join(alts)})" for c, alts in parts.items())
+    return rf"(?-i:[\d{chars}])(?<![\w-].)(?:(?<=\d)\d*|{body})"
+
+
+SUR_RE = re.compile(rf"(?i)(?P<a>{_count_first(('un', 'une', 'one'))}){SP}+(?:fois{SP}+|times{SP}+)?"
                     rf"(?:sur|out{SP}+of|in){SP}+(?P<b>\d+|{NUMWORD_RE})(?!\w)")
 
 
-AGE_COMPOUND_RE = re.compile(rf"(?i)(?<![\w-])(?P<n>\d+|{NUMWORD_RE}|one)[- \u00a0](?:years?|months?)[- \u00a0]olds?(?!\w)")
+AGE_COMPOUND_RE = re.compile(rf"(?i)(?P<n>{_count_first(('one',))})[- \u00a0](?:years?|months?)[- \u00a0]olds?(?!\w)")
 APPOSITION_AGE_BEFORE = re.compile(r"[A-ZÀ-Ö][\w'’-]+,[ \u00a0]*$")
 APPOSITION_AGE_AFTER = re.compile(rf"^(?:,|\)|{SP}+(?:and|et|ans|years)\b)")
 
@@ -473,8 +504,43 @@ def _value_of(word: str) -> float | None:
     return 1.0 if word.lower() in ("un", "une", "one") else parse_number(word)
 
 
-def _overlaps(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s < b and a < e for a, b in spans)
+class _Sorted:
+    """Spans sorted by start, asked whether one overlaps (s, e) in O(log n): some span starting before ``e``
+    reaches past ``s`` (the running maximum of the ends)."""
+
+    __slots__ = ("starts", "reach")
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.starts = [a for a, _ in spans]
+        self.reach = list(accumulate((b for _, b in spans), max))
+
+    def overlaps(self, s: int, e: int) -> bool:
+        k = bisect_left(self.starts, e)
+        return k > 0 and self.reach[k - 1] > s
+
+
+class _Growing:
+    """Spans added one by one, asked whether one overlaps (s, e): only those starting after ``s`` minus the
+    longest span so far can reach past ``s``."""
+
+    __slots__ = ("spans", "longest")
+
+    def __init__(self):
+        self.spans: list[tuple[int, int]] = []
+        self.longest = 0
+
+    def add(self, a: int, b: int) -> None:
+        insort(self.spans, (a, b))
+        self.longest = max(self.longest, b - a)
+
+    def overlaps(self, s: int, e: int) -> bool:
+        spans = self.spans
+        k = bisect_left(spans, (s - self.longest, -1))
+        while k < len(spans) and spans[k][0] < e:
+            if spans[k][1] > s:
+                return True
+            k += 1
+        return False
 
 
 _DIGIT = re.compile(r"\d")
@@ -501,23 +567,141 @@ def _digit_segments(text: str) -> list[tuple[int, int]]:
     return segs
 
 
+_LEAD = re.compile(r"\(\?<!(\\[wsd]|\[[^\]]*\])\)(\\d(?:\{\d+(?:,\d+)?\}|\+)?|\\\(|[0-9])(?![?*+{])")
+_LITERAL_FIRST = re.compile(r"\\[+(.$]|[0-9A-Za-z]")
+
+
+def _branches(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern (split at the ``|`` outside groups and classes)."""
+    out, depth, cls, i, start = [], 0, False, 0, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if cls:
+            cls = c != "]"
+        elif c == "[":
+            cls = True
+            if pattern[i + 1:i + 2] == "]":
+                i += 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return out + [pattern[start:]]
+
+
+def _atom_first(branch: str) -> str | None:
+    """``(?<!C)A...`` rewritten ``A(?<!CA)...`` (A a digit, ``\\(`` or a literal digit), which matches the same
+    text: the look-behind then tests the character before A together with A. A leading atom lets ``re`` skip
+    ahead to the positions where A occurs instead of trying the pattern at every character. None when the
+    branch does not start so."""
+    m = _LEAD.match(branch)
+    if not m:
+        return branch if _LITERAL_FIRST.match(branch) else None
+    cls, atom = m.groups()
+    rest = branch[m.end():]
+    if atom.startswith("\\d") and atom != "\\d":
+        q = atom[2:]
+        if q == "+":
+            rest = r"\d*" + rest
+        else:
+            lo, _, hi = q[1:-1].partition(",")
+            rest = (rf"\d{{{int(lo) - 1},{int(hi) - 1}}}" if hi else rf"\d{{{int(lo) - 1}}}") + rest
+        atom = "\\d"
+    return f"{atom}(?<!{cls}{atom})" + rest
+
+
+def fast_pattern(rx: re.Pattern) -> re.Pattern:
+    """A pattern matching exactly what ``rx`` matches, faster to search (see :func:`_atom_first`): when every
+    top-level alternative starts with a look-behind and a digit, the digit is put first and factored out
+    (``\\d(?:(?<!C\\d)...|(?<!D\\d)...)``); when each starts with a literal, the literals go first. Otherwise
+    ``rx`` itself."""
+    p, flags = rx.pattern, ""
+    if p.startswith("(?i)"):
+        flags, p = "(?i)", p[4:]
+    alts = [_atom_first(b) for b in _branches(p)]
+    if any(a is None for a in alts):
+        return rx
+    if len(alts) > 1 and all(a.startswith("\\d") for a in alts):
+        new = rf"\d(?:{'|'.join(a[2:] for a in alts)})"
+    else:
+        new = "|".join(alts)
+    fast = re.compile(flags + new)
+    return fast if fast.flags == rx.flags else rx
+
+
+def _initial_first(months: str, ignorecase: bool) -> str:
+    """``(?<!\\w)`` and the alternation ``months`` (``(?:January|February|...)``) rewritten to start with the
+    class of their first letters: ``[JF...](?<!\\w.)(?:(?<=J)(?:anuary|...)|(?<=F)(?:ebruary|...))``, the
+    alternatives of each letter in their order (two alternatives of different first letters never match at
+    the same place, so the first that matches is the same). Under ``ignorecase`` the class holds both cases
+    and the characters ``re`` folds to them (``ſ`` for ``s``)."""
+    alts = _branches(months[3:-1])
+    by: dict[str, list[str]] = {}
+    for a in alts:
+        by.setdefault(a[0].lower() if ignorecase else a[0], []).append(a[1:])
+    chars = "".join(by)
+    if ignorecase:
+        chars += chars.upper() + ("ſ" if "s" in by else "")
+    body = "|".join(f"(?<={c})(?:{'|'.join(rest)})" for c, rest in by.items())
+    return f"[{chars}](?<!\\w.)" + (f"(?i:{body})" if ignorecase else f"(?:{body})")
+
+
+def _rewritten(rx: re.Pattern, old: str, new: str) -> re.Pattern:
+    assert rx.pattern.count(old) == 1, old
+    return re.compile(rx.pattern.replace(old, new))
+
+
+_FR_FIRST = _initial_first(MONTHS_FR, True)
+_EN_FIRST = _initial_first(MONTHS_EN, False)
+_FAST_EXCLUDE_RES = [fast_pattern(rx) for rx in EXCLUDE_RES]
+_FAST_EXCLUDE_RES[2] = _rewritten(EXCLUDE_RES[2], rf"(?<!\w)(?i:{MONTHS_FR})", _FR_FIRST)
+_FAST_EXCLUDE_RES[3] = _rewritten(EXCLUDE_RES[3], rf"(?<!\w){MONTHS_EN}", _EN_FIRST)
+_FAST_EXCLUDE_RES[4] = _rewritten(EXCLUDE_RES[4], rf"(?<!\w){MONTHS_EN}", _EN_FIRST)
+# phone numbers: "(555) 123-4567" and "555 123-4567" split apart (a "(" and a digit never both start a match)
+_FAST_EXCLUDE_RES[10] = _rewritten(
+    EXCLUDE_RES[10], r"(?<![\w(])\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}(?!\d)|(?<!\d)0\d(?:[ .]\d{2}){4}(?!\d)",
+    r"[(\d](?:(?<=\()(?<![\w(]\()\d{3}\)?[ .-]?\d{3}[ .-]\d{4}(?!\d)|(?<=\d)(?<![\w(]\d)\d{2}\)?[ .-]?\d{3}"
+    r"[ .-]\d{4}(?!\d)|(?<=0)(?<!\d0)\d(?:[ .]\d{2}){4}(?!\d))")
+# ZIP codes: the first space consumed before the look-behinds
+_FAST_EXCLUDE_RES[15] = _rewritten(
+    EXCLUDE_RES[15], r"(?<=[A-Z]{2})[ \u00a0]+\d{5}(?:-\d{4})?(?!\d)|(?<=[a-z],)[ \u00a0]+\d{5}(?:-\d{4})?(?!\d)",
+    r"[ \u00a0](?:(?<=[A-Z]{2}.)[ \u00a0]*\d{5}(?:-\d{4})?(?!\d)|(?<=[a-z],.)[ \u00a0]*\d{5}(?:-\d{4})?(?!\d))")
+# patterns searched only when the text holds what every match of them holds
+_GATES = {9: lambda text: "°" in text or "º" in text or "no." in text.lower(),
+          18: re.compile(r"(?i)\d[ \u00a0\u202f]?h(?!\w)").search}
+
+
 def excluded_spans(text: str) -> list[tuple[int, int]]:
     """Spans of dates, times, identifiers and page furniture (:data:`EXCLUDE_RES`) in ``text``."""
     segs = _digit_segments(text)
-    found = {(m.start(), m.end()) for rx in EXCLUDE_RES for s, e in segs for m in rx.finditer(text, s, e)}
+    found = set()
+    for i, rx in enumerate(_FAST_EXCLUDE_RES):
+        gate = _GATES.get(i)
+        if gate is None or gate(text):
+            found.update((m.start(), m.end()) for s, e in segs for m in rx.finditer(text, s, e))
     return sorted(found)
 
 
 def _claims_in(text: str, index: SentenceIndex) -> list[dict]:
-    excluded = excluded_spans(text)
+    excluded = _Sorted(excluded_spans(text))
     claims: list[dict] = []
-    taken: list[tuple[int, int]] = []
+    taken = _Growing()
+
+    def blocked(s: int, e: int) -> bool:
+        return excluded.overlaps(s, e) or taken.overlaps(s, e)
 
     def add(start, end, value, value_max, unit, obj, hedge, category):
         claims.append({"value": value, "value_max": value_max, "unit": unit, "object": obj, "hedge": hedge,
                        "category": category, "text": text[start:end], "start": start, "end": end,
                        "sentence_id": index.locate(start)})
-        taken.append((start, end))
+        taken.add(start, end)
 
     def hedge_before(pos: int) -> tuple[str, int]:
         m = HEDGE_RE.search(text, max(0, pos - 40), pos)
@@ -528,7 +712,7 @@ def _claims_in(text: str, index: SentenceIndex) -> list[dict]:
     # "9 fois sur 10" -> 90 percent
     low = text.lower()
     for m in (SUR_RE.finditer(text) if re.search(r"\b(?:sur|out\s+of|in)\s", low) else ()):
-        if _overlaps(m.start(), m.end(), excluded):
+        if excluded.overlaps(m.start(), m.end()):
             continue
         a, b = _value_of(m.group("a")), _value_of(m.group("b"))
         if a is None or not b or a > b:
@@ -537,21 +721,21 @@ def _claims_in(text: str, index: SentenceIndex) -> list[dict]:
         add(hs, m.end(), round(100 * a / b, 6), None, "percent", "", hedge, "share")
     # "four-year-old", "a 17-year-old": ages
     for m in (AGE_COMPOUND_RE.finditer(text) if "old" in low else ()):
-        if _overlaps(m.start(), m.end(), excluded):
+        if excluded.overlaps(m.start(), m.end()):
             continue
         v = _value_of(m.group("n"))
         if v is not None:
             unit = "months" if "month" in m.group().lower() else "years"
             add(m.start(), m.end(), v, None, unit, "", "", "age")
     for m in (APPROX_RE.finditer(text) if ("aine" in low or "millier" in low) else ()):
-        if _overlaps(m.start(), m.end(), excluded + taken):
+        if blocked(m.start(), m.end()):
             continue
         unit, obj, end, _ = _unit_after(text, m.end())
         sent = index.sentence(index.locate(m.start()))
         add(m.start(), max(end, m.end()), float(APPROX[m.group("w").lower()]), None, unit, obj,
-            " ".join(m.group("h").lower().split()), categorize(unit, obj, sent, text[:m.start()]))
+            " ".join(m.group("h").lower().split()), categorize(unit, obj, sent, text[max(0, m.start() - 60):m.start()]))
     for m in (FRACTION_RE.finditer(text) if re.search("moiti|half|tiers|quart", low) else ()):
-        if _overlaps(m.start(), m.end(), excluded + taken):
+        if blocked(m.start(), m.end()):
             continue
         of = OF_RE.match(text, m.end())
         obj, end = _object_after(text, of.end()) if of else ("", m.end())
@@ -565,7 +749,7 @@ def _claims_in(text: str, index: SentenceIndex) -> list[dict]:
         pos = m.end()
         s, e = m.start(), m.end()
         num = m.group("num")
-        if _overlaps(m.start("num"), m.end("num"), excluded + taken):
+        if blocked(m.start("num"), m.end("num")):
             continue
         is_word = not num[0].isdigit() and num[0] not in VULGAR
         ns, ne = m.start("num"), m.end("num")
@@ -631,7 +815,7 @@ def _claims_in(text: str, index: SentenceIndex) -> list[dict]:
                 and re.search(r"(?<![.!?:;,])[ \u00a0][A-Z][\w'’-]*[ \u00a0]$", text[max(0, s - 30):s])):
             continue  # "Top 10 Most Wanted", "Process 101", "Prizm 2": a number in a name
         sent = index.sentence(index.locate(s))
-        category = categorize(unit, obj, sent, text[:hs], kind, text[e:e + 60])
+        category = categorize(unit, obj, sent, text[max(0, hs - 60):hs], kind, text[e:e + 60])
         if (kind == "none" and not is_word and value < 120 and APPOSITION_AGE_BEFORE.search(text, max(0, s - 40), s)
                 and APPOSITION_AGE_AFTER.match(text[e:e + 8])):
             unit, category = "years", "age"  # "Yitzchok Sklar, 33, and ...": an age in apposition
@@ -639,16 +823,16 @@ def _claims_in(text: str, index: SentenceIndex) -> list[dict]:
 
     # "one count of", "un an": "one"/"un"/"une" where it clearly counts
     for m in (ONE_RE.finditer(text) if re.search(r"(?i)\b(?:one|une?)\b", text) else ()):
-        if _overlaps(m.start(), m.end(), excluded + taken):
+        if blocked(m.start(), m.end()):
             continue
         g = "one" if m.group("one") else "un"
         unit, obj, end, kind = _unit_after(text, m.end(g))
         sent = index.sentence(index.locate(m.start()))
         add(m.start(g), max(end, m.end()), 1.0, None, unit, obj, "",
-            categorize(unit, obj, sent, text[:m.start()], kind, text[end:end + 60]))
+            categorize(unit, obj, sent, text[max(0, m.start() - 60):m.start()], kind, text[end:end + 60]))
 
     for m in (VAGUE_RE.finditer(text) if re.search("aines|milli|hundreds|thousands|dozens|billions", low) else ()):
-        if _overlaps(m.start(), m.end(), excluded + taken):
+        if blocked(m.start(), m.end()):
             continue
         if re.search(rf"\d{SP}*$", text[max(0, m.start() - 3):m.start()]):
             continue
@@ -660,7 +844,7 @@ def _claims_in(text: str, index: SentenceIndex) -> list[dict]:
             value *= SCALES[more.group(1).lower()]
             unit, obj, end, _ = _unit_after(text, more.end())
         add(m.start(), max(end, m.end()), value, None, unit, obj, "vague",
-            categorize(unit, obj, sent, text[:m.start()], "", text[end:end + 60]))
+            categorize(unit, obj, sent, text[max(0, m.start() - 60):m.start()], "", text[end:end + 60]))
     return sorted(claims, key=lambda c: (c["start"], c["end"]))
 
 

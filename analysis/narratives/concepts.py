@@ -95,7 +95,7 @@ class _Language:
         self.forms: dict[str, set[str]] = {}     # token form -> spec ids of =word (form-only) words
         self.prefixes: list[tuple[str, str]] = []  # (prefix, spec id)
         self.first: dict[str, list[_Term]] = {}
-        self.types: dict[str, tuple[str, bool, frozenset]] = {}  # token type -> (lemma, content, specs)
+        self.types: dict[str, tuple] = {}  # token type -> what info() says of it
         for concept, text, exclusion in terms:
             specs = []
             for piece in text.split():
@@ -122,9 +122,10 @@ class _Language:
         for lst in self.first.values():  # longest first, then as written
             lst.sort(key=lambda t: (-len(t.words), t.text))
 
-    def info(self, token: str) -> tuple[str, bool, frozenset, tuple]:
-        """(lemma, is a content token, term-word specs met, terms that may start here) of a token type, worked
-        out once; the terms are sorted longest first, then as written."""
+    def info(self, token: str) -> tuple[str, bool, frozenset, tuple, frozenset, int]:
+        """(lemma, is a content token, term-word specs met, terms that may start here, the second words of
+        those of several words, where those of one word begin) of a token type, worked out once; the terms are
+        sorted longest first, then as written."""
         out = self.types.get(token)
         if out is None:
             lem = lemma(token, self.language) if token_kind(token) == "word" else token
@@ -137,7 +138,9 @@ class _Language:
                     specs.add(spec)
             starts = sorted({t for spec in specs for t in self.first.get(spec, ())},
                             key=lambda t: (-len(t.words), t.text, t.exclusion))
-            out = self.types[token] = (lem, content, frozenset(specs), tuple(starts))
+            single = next((k for k, t in enumerate(starts) if len(t.words) == 1), len(starts))
+            out = self.types[token] = (lem, content, frozenset(specs), tuple(starts),
+                                       frozenset(t.words[1] for t in starts[:single]), single)
         return out
 
 
@@ -265,12 +268,14 @@ def document_language(doc: ParsedDocument) -> str:
 @dataclass(slots=True)
 class ConceptScan:
     """What :func:`scan` finds in one document: the hit ``rows`` (``ROW_COLUMNS``), the document's
-    ``language``, its number of sentences, and its ``content`` tokens as (sentence_id, start, end, lemma)."""
+    ``language``, its number of sentences, its ``content`` tokens as (sentence_id, start, end, lemma), and the
+    counted tokens of each sentence (``tokens``: what :func:`analysis.stats.counts.sentence_tokens` gives)."""
 
     rows: list[dict]
     language: str
     n_sentences: int
     content: list[tuple[int, int, int, str]]
+    tokens: list[list[str]] = field(default_factory=list)
 
 
 def _sentence_hits(forms: list[str], infos: list) -> list[tuple[int, int, int, str]]:
@@ -283,7 +288,10 @@ def _sentence_hits(forms: list[str], infos: list) -> list[tuple[int, int, int, s
     n = len(infos)
     for i in [k for k, inf in enumerate(infos) if inf[3]]:
         best: dict[int, _Term] = {}
-        for term in infos[i][3]:
+        _, _, _, starts, seconds, single = infos[i]
+        if single and (i + 1 >= n or seconds.isdisjoint(infos[i + 1][2])):
+            starts = starts[single:]  # no term of several words can match here
+        for term in starts:
             words = term.words
             m = len(words)
             if m > 1:
@@ -315,14 +323,28 @@ def _exact(term: _Term, forms: list[str], i: int) -> int:
     return sum(w.lstrip("=") == forms[i + k] for k, w in enumerate(term.words))
 
 
+def _normalized(stopwords) -> frozenset:
+    return frozenset(normalize_word(str(w)) for w in stopwords)
+
+
+_normalized_set = lru_cache(maxsize=64)(_normalized)
+
+
+def _content_stop(stopwords) -> frozenset | None:
+    """The stop words of :func:`scan` normalized (worked out once per set: the pass gives every document of a
+    language the same frozenset)."""
+    if stopwords is None:
+        return None
+    return _normalized_set(stopwords) if isinstance(stopwords, frozenset) else _normalized(stopwords)
+
+
 def scan(doc: ParsedDocument, lexicon=None, stopwords=None) -> ConceptScan:
     """The concept hits and content tokens of one parsed document (see the module docstring). ``stopwords``:
     the words that are not content tokens (None: the shipped list of the document's language; the report's
     ``stopwords``/``extra_stopwords`` otherwise); they change coverage, never the hits."""
     lex = concept_lexicon(lexicon)
     language = document_language(doc)
-    stop = None if stopwords is None else frozenset(normalize_word(str(w)) for w in stopwords)
-    lang = lex.compiled(language, stop)
+    lang = lex.compiled(language, _content_stop(stopwords))
     ids = lex.ids
     text = doc.text
     low = prepare(text)
@@ -333,15 +355,17 @@ def scan(doc: ParsedDocument, lexicon=None, stopwords=None) -> ConceptScan:
     get, info = lang.types.get, lang.info
     rows: list[dict] = []
     content: list[tuple[int, int, int, str]] = []
+    tokens: list[list[str]] = []
     for sid, (s, e) in enumerate(doc.index.spans):
         ms = list(rx.finditer(src, s, e))
         forms = [m.group().lower() for m in ms] if lower else [m.group() for m in ms]
+        tokens.append(forms)
         infos = [get(t) or info(t) for t in forms]
         content += [(sid, m.start(), m.end(), inf[0]) for m, inf in zip(ms, infos) if inf[1]]
         for c, a, b, term in _sentence_hits(forms, infos):
             rows.append({"doc_id": doc.doc_id, "group": doc.group, "language": language, "sentence_id": sid,
                          "concept": ids[c], "term": term, "start": ms[a].start(), "end": ms[b - 1].end()})
-    return ConceptScan(rows, language, len(doc.index.spans), content)
+    return ConceptScan(rows, language, len(doc.index.spans), content, tokens)
 
 
 def concepts_in(doc: ParsedDocument, lexicon=None) -> list[dict]:

@@ -31,7 +31,6 @@ from analysis.stats import coverage as V
 from analysis.text.cleaning import foreign_rows, foreign_table, prepare_text
 from analysis.text.parse import parse_document
 from analysis.text.stopwords import get_stopwords
-from analysis.stats.counts import sentence_tokens
 from analysis.text.tokens import language_of
 
 OVERVIEW = "_overview"  # record key: the document's (group, subgroup) values, counted for page 08
@@ -130,7 +129,7 @@ def _count(res: BatchResult, g: tuple[str, str], sents: list[list[str]], toks: l
         if m <= 0:
             continue
         n += m
-        grams.extend(f"{s[i]}{PAIR}{s[i + 1]}" for i in range(m) if s[i] not in stop and s[i + 1] not in stop)
+        grams.extend([a + PAIR + b for a, b in zip(s, s[1:]) if a not in stop and b not in stop])
     res.bigrams[g].update(grams)
     res.bigram_docs[g].update(set(grams))
     res.bigram_total[g] += n
@@ -153,11 +152,11 @@ def run_batch(batch: list[dict], cfg: PassConfig, cleaner=None) -> BatchResult:
         doc = parse_document(rec["doc_id"], g, text, lang,
                              {k: rec[k] for k in ("title", "heading") if isinstance(rec.get(k), str)})
         stop = _stopwords(lang, cfg.stop_replace, cfg.stop_extra)
-        sents = sentence_tokens(text, doc.spans)
+        found = K.scan(doc, ex.concepts, stopwords=stop)  # its tokens are those of sentence_tokens(text, doc.spans)
+        sents = found.tokens
         toks = [t for s in sents for t in s]
         if rec.get(OUTSIDE):
             if OVERVIEW in rec:
-                found = K.scan(doc, ex.concepts, stopwords=stop)
                 shares = F.frame_rows(doc, ex.frames, F.frame_matches(doc, ex.frames, found.rows))[1]
                 res.groups.add(rec["doc_id"], rec[OVERVIEW], toks, stop, E.entities_in(doc, ex.matcher), shares)
             continue
@@ -175,7 +174,6 @@ def run_batch(batch: list[dict], cfg: PassConfig, cleaner=None) -> BatchResult:
         res.entities.extend(entities)
         res.claims.extend(C.claims_in(doc))
         res.quotes.extend(Q.quotes_in(doc, ex.quote_rules))
-        found = K.scan(doc, ex.concepts, stopwords=stop)
         res.concepts.add_scan(doc, found)
         res.concept_docs.extend(K.document_counts(doc.doc_id, found))
         hits = cap_lines(found.rows)
@@ -214,13 +212,15 @@ def _concept_lines(texts: dict, hits: list[dict], window: int = 8) -> list[dict]
 
 def cap_lines(rows: list[dict], cap: int = CONCEPT_LINES) -> list[dict]:
     """Keep, per (concept, group, language), the ``cap`` lines of smallest hash of (doc_id, start): spread over
-    the corpus and the same whatever the batches."""
+    the corpus and the same whatever the batches (in no particular order: the table sorts them)."""
     by: dict[tuple, list] = {}
     for r in rows:
         by.setdefault((r["concept"], r["group"], r["language"]), []).append(r)
     kept = []
     for sub in by.values():
-        kept.extend(sorted(sub, key=lambda r: (evidence_key(r["doc_id"], r["start"]), r["doc_id"], r["start"]))[:cap])
+        if len(sub) > cap:
+            sub = sorted(sub, key=lambda r: (evidence_key(r["doc_id"], r["start"]), r["doc_id"], r["start"]))[:cap]
+        kept.extend(sub)
     return kept
 
 

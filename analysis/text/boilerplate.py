@@ -115,6 +115,19 @@ def line_shape(norm: str) -> str | None:
     return _DIGITS.sub("#", norm)
 
 
+@lru_cache(maxsize=1 << 16)
+def _line(line: str) -> tuple[str, int, int, int, int, str]:
+    """(normalized form, offsets of its text without outer white space, digest, shape digest or 0, shape or "")
+    of one line, cached: the lines of a source repeat from document to document (that is what boilerplate
+    is)."""
+    norm = normalize_block(line)
+    if not norm:
+        return "", 0, 0, 0, 0, ""
+    shape = line_shape(norm)
+    return (norm, len(line) - len(line.lstrip()), len(line.rstrip()), _digest(norm.encode()),
+            _digest(_SHAPE_SALT + shape.encode()) if shape else 0, shape or "")
+
+
 class _Block(NamedTuple):
     kind: str  # "line" or "paragraph"
     start: int  # offsets in the original text
@@ -130,12 +143,13 @@ def _blocks(text: str) -> tuple[list[_Block], list[list[int]]]:
     blocks: list[_Block] = []
     paragraphs: list[list[int]] = []
     current: list[int] = []
+    norms: list[str] = []  # of the lines of the current paragraph
     pos = 0
 
     def close():
         if len(current) > 1:
             first, last = blocks[current[0]], blocks[current[-1]]
-            norm = " ".join(normalize_block(text[blocks[i].start:blocks[i].end]) for i in current)
+            norm = " ".join(norms)
             blocks.append(_Block("paragraph", first.start, last.end, _digest(_PARAGRAPH_SALT + norm.encode())))
             paragraphs.append([len(blocks) - 1, *current])
         elif current:
@@ -143,16 +157,14 @@ def _blocks(text: str) -> tuple[list[_Block], list[list[int]]]:
 
     for line in text.split("\n"):
         start, pos = pos, pos + len(line) + 1
-        norm = normalize_block(line)
+        norm, lead, end, key, shape_key, shape = _line(line)
         if not norm:
             close()
-            current = []
+            current, norms = [], []
             continue
-        lead = len(line) - len(line.lstrip())
-        shape = line_shape(norm)
-        blocks.append(_Block("line", start + lead, start + len(line.rstrip()), _digest(norm.encode()),
-                             _digest(_SHAPE_SALT + shape.encode()) if shape else 0, shape or ""))
+        blocks.append(_Block("line", start + lead, start + end, key, shape_key, shape))
         current.append(len(blocks) - 1)
+        norms.append(norm)
     close()
     return blocks, paragraphs
 

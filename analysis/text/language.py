@@ -62,8 +62,10 @@ def _identifier():
     return ident
 
 
+@lru_cache(maxsize=1 << 12)
 def classify(text: str) -> tuple[str, float]:
-    """(language, probability) of a text among :data:`LANGUAGES`."""
+    """(language, probability) of a text among :data:`LANGUAGES` (cached: translation notices and quoted
+    paragraphs recur from document to document)."""
     lang, prob = _identifier().classify(text)
     return lang, float(prob)
 
@@ -103,8 +105,8 @@ def letter_weight(paragraph: str) -> int:
 
 def _judged(paragraph: str, stopwords: frozenset[str], min_letters: int) -> bool:
     """Whether a paragraph goes to the model: long enough, and with a non-ASCII letter or few stop words."""
-    if len(paragraph) * CJK_WEIGHT < min_letters:
-        return False
+    if len(paragraph) * CJK_WEIGHT < min_letters or (len(paragraph) < min_letters and paragraph.isascii()):
+        return False  # too few characters to hold min_letters letters
     words = _WORDS.findall(paragraph)
     letters, non_ascii = _weight(paragraph, words)
     if letters < min_letters:
