@@ -59,3 +59,25 @@ def test_no_pair_across_sentences_and_errors():
         collocations(tokenize(docs), measure="nope")
     with pytest.raises(ParameterError, match="window"):
         collocations(tokenize(docs), window=1)
+
+
+def test_a_side_writing_in_two_languages_gets_its_collocations(tmp_path):
+    """'son' is a stop word in French and a word in English: on a side with documents in both languages the
+    collocations count it where it is a word, as the bigrams do (a side compared against 'rest' mixes languages)."""
+    from analysis import pipeline
+
+    en = ["The mayor's son sold pills at the drug market. His son sold drug market shares online.",
+          "A son sold pills at the drug market. The son denied the drug market charges."]
+    fr = ["Son frère a vendu de la drogue sur le marché. Le marché de la drogue a grandi avec son réseau.",
+          "Son avocat parle du marché de la drogue et de son réseau."]
+    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(6)],
+                         "group": ["a", "a", "a", "a", "b", "b"],
+                         "language": ["en", "en", "fr", "fr", "en", "fr"],
+                         "text": en + fr + ["The market of the city.", "Le marché de la ville."]})
+    docs.to_csv(tmp_path / "corpus.csv", index=False)
+    result = pipeline.analyze({"corpus": str(tmp_path / "corpus.csv"), "group_a": "a", "group_b": "rest",
+                               "min_count": 1, "boilerplate": "off"}, use_cache=False)
+    col = result.collocations
+    side = col[col["group"] == "a"]
+    assert {("drug", "market"), ("son", "sold")} <= set(zip(side["w1"], side["w2"]))
+    assert (side["score"] > 0).all()

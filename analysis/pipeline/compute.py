@@ -435,8 +435,7 @@ def _text_tables(result: Analysis, counts, p: dict) -> None:
         missing["keyness_bigrams"] = f"not available: {err}"
     parts = []
     for g in (a, b):
-        stop = seen.get(g, set())
-        kept = {w: c for w, c in words.get(g, {}).items() if w not in stop}
+        kept = _words_outside_stopwords(counts, g)
         pairs = {tuple(k.split(PAIR)): n for k, n in bigrams.get(g, {}).items()}
         c = collocations_from_counts(kept, pairs, measure="likelihood_ratio", min_freq=2,
                                      top_n=p["top_n"])
@@ -444,6 +443,18 @@ def _text_tables(result: Analysis, counts, p: dict) -> None:
         parts.append(c)
     result.collocations = pd.concat(parts, ignore_index=True)
     _language_tables(result, counts, p)
+
+
+def _words_outside_stopwords(counts, group: str) -> Counter:
+    """The words of ``group`` that may take part in its bigrams: per language, the words counted there less that
+    language's stop words (a side writing in two languages: "son" is a stop word in French, not in English), as
+    the pass built the bigrams."""
+    kept: Counter = Counter()
+    for (g, lang), c in counts.words.items():
+        if g == group:
+            stop = counts.stopwords_seen.get((g, lang), set())
+            kept.update({w: n for w, n in c.items() if w not in stop})
+    return kept
 
 
 def _language_tables(result: Analysis, counts, p: dict) -> None:
