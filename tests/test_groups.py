@@ -37,9 +37,11 @@ def _g2(a: int, b: int, total_a: int, total_b: int) -> float:
 
 @pytest.fixture(scope="module")
 def three():
-    return pipeline.analyze({"corpus": str(SEEDS), "group_a": "x", "group_b": "y", "subgroup_col": "agency",
-                             "min_count": 1, "boilerplate": "off", "language": "en"}, use_cache=False,
-                            docs=_docs())
+    with pytest.MonkeyPatch.context() as mp:  # a rest of a few tokens is still the reference of these hand counts
+        mp.setattr(GR, "MIN_REST_TOKENS", 1)
+        return pipeline.analyze({"corpus": str(SEEDS), "group_a": "x", "group_b": "y", "subgroup_col": "agency",
+                                 "min_count": 1, "boilerplate": "off", "language": "en"}, use_cache=False,
+                                docs=_docs())
 
 
 def _row(keyness: pd.DataFrame, level: str, group: str, subgroup: str, term: str) -> pd.Series:
@@ -130,10 +132,11 @@ def test_kinds_of_actors_per_group_are_counted_per_10k_tokens():
 
 def test_only_the_largest_groups_are_shown(monkeypatch):
     monkeypatch.setattr(GR, "GROUP_CAP", 2)
+    monkeypatch.setattr(GR, "MIN_REST_TOKENS", 1)
     tally = GR.GroupTally()
     for i, (g, n) in enumerate((("big", 3), ("mid", 2), ("small", 1), ("tiny", 1))):
         for j in range(n):
-            tally.add(f"{g}{j}", (g, ""), ["word", g], frozenset(), [], [])
+            tally.add(f"{g}{j}", (g, ""), ["word", g], frozenset(), [], [], "en")
     sizes, units = GR.plan(tally, with_subgroups=False)
     assert [u.group for u in units] == ["big", "mid"]
     assert sizes.set_index("group")["shown"].to_dict() == {"big": True, "mid": True, "small": False, "tiny": False}
@@ -151,6 +154,7 @@ def test_two_groups_still_give_the_overview():
     assert set(groups["group"]) == {"us_federal", "fr_policing"}
     assert (A.group_sizes["level"] == "group").all()  # no subgroup_col: no subgroup rows
     fr = A.group_keyness[A.group_keyness["group"] == "fr_policing"].set_index("term")
+    assert set(fr["language"]) == {"fr"} and set(fr["reference"]) == {"corpus:fr"}  # the seeds are all French
     two = A.keyness.set_index("term")
     common = fr.index.intersection(two[two["g2"] < 0].index)  # key for B in the two-sided table
     assert len(common)
@@ -188,3 +192,104 @@ def test_the_page_names_the_groups_it_does_not_show():
     assert "<b>3</b> values" in text and "<b>2</b> largest" in text
     assert "&lt;b&gt;small&lt;/b&gt; (1 documents)" in text and "<b>small</b>" not in text
     assert PG.units(sizes, "group") == [("big", ""), ("mid", "")]
+
+
+# Three groups in two languages (the language column says which). us (English): fentanyl ×2, seizures, agents ×2,
+# arrested, dealers (7 tokens); fr (French): policiers ×2, saisissent, cannabis ×2, trafiquants, arrêtés (7); mix:
+# one English document "agents seized cannabis" (3) and one French "policiers saisissent héroïne" (3). The rest of
+# us in English is mix's English document alone (3 tokens), the rest of fr in French mix's French one (3).
+BILINGUAL = [("u1", "us", "en", "Fentanyl seizures fentanyl agents."), ("u2", "us", "en", "Agents arrested dealers."),
+             ("f1", "fr", "fr", "Policiers saisissent cannabis policiers."),
+             ("f2", "fr", "fr", "Trafiquants arrêtés cannabis."),
+             ("m1", "mix", "en", "Agents seized cannabis."), ("m2", "mix", "fr", "Policiers saisissent héroïne.")]
+
+
+def _bilingual(drop=(), **floors):
+    docs = pd.DataFrame([{"doc_id": d, "group": g, "language": lang, "text": t}
+                         for d, g, lang, t in BILINGUAL if d not in drop])
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in floors.items():
+            mp.setattr(GR, name, value)
+        return pipeline.analyze({"corpus": str(SEEDS), "group_a": "us", "group_b": "fr", "min_count": 1,
+                                 "boilerplate": "off"}, use_cache=False, docs=docs)
+
+
+@pytest.fixture(scope="module")
+def bilingual():
+    return _bilingual(MIN_REST_TOKENS=1, MIN_LANGUAGE_TOKENS=1)
+
+
+@pytest.mark.parametrize("group, language, term, a, b, total, total_rest", [
+    ("us", "en", "fentanyl", 2, 0, 7, 3), ("us", "en", "dealers", 1, 0, 7, 3), ("fr", "fr", "cannabis", 2, 0, 7, 3),
+    ("mix", "en", "seized", 1, 0, 3, 7), ("mix", "en", "agents", 1, 2, 3, 7), ("mix", "fr", "policiers", 1, 2, 3, 7),
+])
+def test_key_words_are_counted_against_the_rest_in_the_same_language(bilingual, group, language, term, a, b, total,
+                                                                      total_rest):
+    k = bilingual.group_keyness
+    row = k[(k["group"] == group) & (k["language"] == language) & (k["term"] == term)]
+    assert len(row) == 1
+    row = row.iloc[0]
+    assert (row["count"], row["count_rest"], row["total"], row["total_rest"]) == (a, b, total, total_rest)
+    assert row["g2"] == pytest.approx(_g2(a, b, total, total_rest))
+    assert row["reference"] == f"corpus:{language}"
+
+
+def test_words_are_not_key_because_the_rest_is_in_another_language(bilingual):
+    k = bilingual.group_keyness
+    us, fr = k[k["group"] == "us"], k[k["group"] == "fr"]
+    # agents: 2 of us's 7 tokens against 1 of the 3 English tokens of the rest: less frequent, not key; against
+    # the whole rest (13 tokens, mostly French) it would be (2/7 > 1/13)
+    assert "agents" not in set(us["term"]) and "policiers" not in set(fr["term"])
+    assert set(us["term"]) == {"fentanyl", "seizures", "arrested", "dealers"}
+    assert set(us["language"]) == {"en"} and set(fr["language"]) == {"fr"}  # no French word tested for us
+    assert (us["total_rest"] == 3).all() and (fr["total_rest"] == 3).all()
+
+
+def test_each_language_of_a_mixed_group_has_its_own_reference(bilingual):
+    langs = bilingual.group_languages.set_index(["group", "language"])
+    assert langs.loc[("mix", "en"), "main"] and not langs.loc[("mix", "fr"), "main"]  # a tie: the first language
+    assert langs.loc[("mix", "en"), "share"] == pytest.approx(0.5)
+    assert langs.loc[("mix", "fr"), "reference"] == "corpus:fr" and langs.loc[("mix", "fr"), "n_tokens_rest"] == 7
+    mix = bilingual.group_keyness[bilingual.group_keyness["group"] == "mix"]
+    assert set(mix.loc[mix["language"] == "fr", "term"]) == {"héroïne", "saisissent", "policiers"}
+    assert set(mix.loc[mix["language"] == "en", "reference"]) == {"corpus:en"}
+
+
+def test_a_language_only_one_group_writes_falls_back_to_wordfreq():
+    from analysis.stats.reference import REFERENCE_SIZE, wordfreq_reference
+
+    A = _bilingual(drop=("m2",), MIN_REST_TOKENS=1)  # no French outside fr
+    k = A.group_keyness
+    fr, us = k[k["group"] == "fr"], k[k["group"] == "us"]
+    assert set(fr["reference"]) == {"wordfreq:fr"} and set(us["reference"]) == {"corpus:en"}
+    want = wordfreq_reference(["policiers", "cannabis"], "fr").set_index("term")["count"]
+    for term, n in want.items():
+        row = fr[fr["term"] == term].iloc[0]
+        assert row["count_rest"] == n and row["total_rest"] == REFERENCE_SIZE
+        assert row["g2"] == pytest.approx(_g2(int(row["count"]), int(n), 7, REFERENCE_SIZE))
+    # with the kit's floor, a rest of 3 tokens in English is too few: wordfreq too
+    assert set(_bilingual(drop=("m2",)).group_keyness.query("group == 'us'")["reference"]) == {"wordfreq:en"}
+
+
+def test_a_tiny_language_of_a_group_is_skipped_and_counted_on_the_page():
+    from analysis.pages import groups as PG
+
+    A = _bilingual(MIN_REST_TOKENS=1)  # mix's French document: 3 tokens, under MIN_LANGUAGE_TOKENS
+    langs = A.group_languages.set_index(["group", "language"])
+    assert not langs.loc[("mix", "fr"), "tested"] and langs.loc[("mix", "fr"), "reference"] == ""
+    assert langs.loc[("mix", "en"), "tested"]
+    assert set(A.group_keyness.loc[A.group_keyness["group"] == "mix", "language"]) == {"en"}
+    text = PG.language_prose(A.group_languages)
+    assert "written in different languages" in text and "compared within a language only" in text
+    assert "1 language part of 1 group" in text and "group_languages.csv" in text
+    assert "policiers" not in set(A.group_keyness["term"][A.group_keyness["group"] == "mix"])
+
+
+def test_the_page_shows_each_group_in_its_main_language_with_its_reference(bilingual):
+    from analysis.pages import groups as PG
+
+    wide = PG.key_terms_wide(bilingual.group_keyness, "group", languages=bilingual.group_languages).set_index("group")
+    assert wide.loc["mix", "language"] == "en" and wide.loc["mix", "reference"] == "corpus:en"
+    assert "héroïne" not in wide.loc["mix", "key words (G²)"]  # French: not its main language
+    assert wide.loc["us", "key words (G²)"].startswith("fentanyl")
+    assert "coverage" in PG.coverage_prose(bilingual) and "page 03" in PG.coverage_prose(bilingual)

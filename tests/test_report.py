@@ -34,7 +34,10 @@ REQUIRED = {
     "frames.csv": ["doc_id", "group", "frame", "n_sentences", "n_frame_sentences", "share"],
     "frame_comparison.csv": ["frame", "share_a", "share_b", "diff", "ci_low", "ci_high", "p_perm", "supported"],
     "group_sizes.csv": ["level", "group", "subgroup", "n_docs", "n_tokens", "rank", "shown"],
-    "group_keyness.csv": ["level", "group", "subgroup", "rank", "term", "count", "count_rest", "g2", "log_ratio"],
+    "group_keyness.csv": ["level", "group", "subgroup", "language", "reference", "rank", "term", "count", "count_rest",
+                          "g2", "log_ratio"],
+    "group_languages.csv": ["level", "group", "subgroup", "language", "n_tokens", "share", "main", "tested",
+                            "reference"],
     "group_frames.csv": ["level", "group", "subgroup", "frame", "n_docs", "share", "ci_low", "ci_high", "share_rest"],
     "group_categories.csv": ["level", "group", "subgroup", "category", "mentions", "per_10k", "per_10k_rest"],
 }
@@ -211,6 +214,9 @@ def test_every_group_page_shows_each_group_in_panels(report):
     assert "subgroup_col is empty" in text
     assert re.search(r"<td>fr_policing</td>\s*<td>3</td>", text)
     assert re.search(r"<td>us_federal</td>\s*<td>2</td>", text)
+    # both seed groups are French: key words against the rest of the corpus in French, the reference named
+    assert "mainly written in French" in text and "compared within a language only" in text
+    assert re.search(r"<td>fr_policing</td>\s*<td>fr</td>\s*<td>corpus:fr</td>", text)
     assert len(text.encode()) < 1_000_000
     with open(report / "tables" / "group_sizes.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))

@@ -497,7 +497,8 @@ def group_sizes(sizes: pd.DataFrame, group_a: str, group_b: str):
 def group_key_terms(keyness: pd.DataFrame, units: list[tuple[str, str]], group_a: str, group_b: str,
                     top_n: int = 8, ncols: int = 4):
     """Small multiples: one panel per (group, subgroup) unit, its ``top_n`` key words against the rest (ranked
-    by G²) as bars of their log ratio; the same x axis on every panel."""
+    by G²) as bars of their log ratio; the same x axis on every panel. With a ``reference`` column (one language
+    per unit: :func:`analysis.pages.groups.main_keyness`), each panel's title names it."""
     if keyness is None or keyness.empty or not units:
         fig, ax = plt.subplots(figsize=(8, 2.5))
         _empty(ax, "no key word: no group has a rest to be compared with, or no word reaches the minimum count")
@@ -512,8 +513,9 @@ def group_key_terms(keyness: pd.DataFrame, units: list[tuple[str, str]], group_a
             ax.barh(y, sub["log_ratio"], color=_group_color(g, group_a, group_b))
             ax.set_yticks(y, [str(t)[:22] for t in sub["term"]], fontsize=8)
             ax.set_ylim(top_n - 0.5, -0.5)
-        ax.set_title((s or g)[:28], fontsize=9)
-    fig.suptitle("Key words of each group against the rest (ranked by G²)")
+        ref = str(sub["reference"].iloc[0]) if "reference" in sub.columns and len(sub) else ""
+        ax.set_title((s or g)[:28] + (f"\nvs {ref}" if ref else ""), fontsize=9)
+    fig.suptitle("Key words of each group against the rest in its language (ranked by G²)")
     _fit_grid(fig, axes, ncols, "log₂ ratio to the rest")
     return fig
 

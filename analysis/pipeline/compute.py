@@ -40,7 +40,7 @@ TABLES = ("documents", "frequencies", "frequencies_bigrams", "keyness", "keyness
           "concept_keyness", "concept_terms", "concept_concordance", "coverage", "uncovered", "coverage_gap",
           "documents_by_period", "frames_by_period", "categories_by_period", "frame_validation", "frame_agreement",
           "concepts_by_period", "key_terms_by_period",
-          "group_sizes", "group_keyness", "group_frames", "group_categories")
+          "group_sizes", "group_languages", "group_keyness", "group_frames", "group_categories")
 CONCORDANCE_TERMS = 5  # key terms per side shown in concordance lines
 CONCORDANCE_LINES = 8  # lines per term
 BATCH_SIZE = 500  # documents per batch of the pass

@@ -158,7 +158,8 @@ def run_batch(batch: list[dict], cfg: PassConfig, cleaner=None) -> BatchResult:
         if rec.get(OUTSIDE):
             if OVERVIEW in rec:
                 shares = F.frame_rows(doc, ex.frames, F.frame_matches(doc, ex.frames, found.rows))[1]
-                res.groups.add(rec["doc_id"], rec[OVERVIEW], toks, stop, E.entities_in(doc, ex.matcher), shares)
+                res.groups.add(rec["doc_id"], rec[OVERVIEW], toks, stop, E.entities_in(doc, ex.matcher), shares,
+                               lang)
             continue
         res.foreign.extend(foreign_rows(rec["doc_id"], g, prepared))
         res.n_docs[(g, lang)] += 1
@@ -185,7 +186,7 @@ def run_batch(batch: list[dict], cfg: PassConfig, cleaner=None) -> BatchResult:
         sentences, shares = F.frame_rows(doc, ex.frames, matches)
         res.frames.extend(shares)
         if OVERVIEW in rec:
-            res.groups.add(rec["doc_id"], rec[OVERVIEW], toks, stop, entities, shares)
+            res.groups.add(rec["doc_id"], rec[OVERVIEW], toks, stop, entities, shares, lang)
         for row in sentences:
             row["language"] = lang
             res.evidence_total[(row["frame"], g, lang)] += 1

@@ -47,6 +47,7 @@ WRITTEN = (
     ("concepts_by_period", "concepts_by_period", None),
     ("key_terms_by_period", "key_terms_by_period", None),
     ("group_sizes", "group_sizes", None),
+    ("group_languages", "group_languages", None),
     ("group_keyness", "group_keyness", None),
     ("group_frames", "group_frames", None),
     ("group_categories", "group_categories", None),

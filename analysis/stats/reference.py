@@ -86,14 +86,17 @@ def _pooled(freqs: pd.DataFrame, group_col: str) -> pd.DataFrame:
                             "total": int(per_group["total"].sum())})
 
 
+def reference_name(language: str, rest_tokens: int, min_reference_tokens: int = MIN_REFERENCE_TOKENS) -> str:
+    """``corpus:<language>`` when the rest holds tokens, at least ``min_reference_tokens``, else
+    ``wordfreq:<language>``."""
+    return f"corpus:{language}" if 0 < rest_tokens and min_reference_tokens <= rest_tokens else f"wordfreq:{language}"
+
+
 def choose_reference(language: str, rest: pd.DataFrame | None, min_reference_tokens: int = MIN_REFERENCE_TOKENS,
                      group_col: str = "group") -> str:
     """``corpus:<language>`` when ``rest`` has at least ``min_reference_tokens`` tokens, else ``wordfreq:<language>``."""
-    if rest is not None and len(rest):
-        tokens = int(rest.groupby(group_col)["total"].first().sum())
-        if tokens >= min_reference_tokens:
-            return f"corpus:{language}"
-    return f"wordfreq:{language}"
+    tokens = int(rest.groupby(group_col)["total"].first().sum()) if rest is not None and len(rest) else 0
+    return reference_name(language, tokens, min_reference_tokens)
 
 
 def reference_keyness(freqs_of_side: pd.DataFrame, language: str, rest: pd.DataFrame | None = None, *,
