@@ -81,6 +81,12 @@ def voice_kind(speaker: str, role: str = "", rules=None) -> str:
     text = f"{speaker or ''}, {role or ''}"
     if not text.strip(", "):
         return "unknown"
+    return _first_kind(text, tuple(rules))
+
+
+@lru_cache(maxsize=65536)
+def _first_kind(text: str, rules: tuple) -> str:
+    """The kind of the first rule matching ``text`` (cached: the same roles recur in every document)."""
     for kind, rx in rules:
         if rx.search(text):
             return kind
@@ -544,13 +550,19 @@ def _known_role(people: list[Person], name: str, pos: int) -> str:
     return (body or roles)[-1].role if roles else ""
 
 
-def _mentions(text: str, lead: str, rules, gaz_roles) -> list[Person]:
+def _mentions(text: str, lead: str, rules, gaz_roles, upto: int | None = None) -> list[Person]:
     """Named people of the document with their role where the text gives one ("Chicago Police Superintendent
     Larry Snelling", "le procureur de Lons-le-Saunier, Jean-Luc Lennon", "Rachida Dati, maire du VIIe"); those
-    of the title and lead paragraph (``lead``) are placed before the text (negative offsets)."""
+    of the title and lead paragraph (``lead``) are placed before the text (negative offsets). With ``upto`` (the
+    offset of a quotation mark, which no name holds), only those named before it, read in ``text[:upto]``: the
+    names of the whole text cut there (one reading of the text, shared with :func:`names.full_name`)."""
     out = []
-    for source, offset in ((lead, -len(lead) - 1), (text, 0)):
-        for pos, name, title in names.people_in(source):
+    body = names.people_in(text)
+    if upto is not None:
+        text = text[:upto]
+        body = tuple(p for p in body if p[0] < upto)
+    for source, offset, found in ((lead, -len(lead) - 1, names.people_in(lead)), (text, 0, body)):
+        for pos, name, title in found:
             run_start = source.rfind(title, 0, pos) if title else pos
             before = source[max(0, run_start - 90):run_start].split("\n")[-1]
             before = re.split(r"[.;:!?«»“”\"]", before)[-1]
@@ -622,7 +634,7 @@ def quotes_in(doc: ParsedDocument, qr: QuoteRules) -> list[dict]:
         outer.append(sp)
     if not outer:
         return []
-    people = _mentions(text[:outer[-1].open], lead_of(doc), rules, gaz_roles)  # who is named before a quote
+    people = _mentions(text, lead_of(doc), rules, gaz_roles, outer[-1].open)  # who is named before a quote
     found = []
     for sp in outer:
         q = _attribute(text, sp, index, people, rules, gaz_roles)
@@ -852,11 +864,12 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
         if sel and BEFORE_VERB_RE.search(pre, sel[-1].end()):
             sel = []  # "According to the complaint, the defendant said": the subject of the verb speaks
         pour = POUR_RE.search(pre)
+        has_verb = BEFORE_VERB_RE.search(pre) is not None
         lire = LIRE_RE.search(pre)
         if lire:
             role, kind, direct = _strip_determiner(lire.group("src")), "anonymous", True
             attribution = _clean(lire.group())
-        if not pour and not BEFORE_VERB_RE.search(pre):
+        if not pour and not has_verb:
             pour = POUR_START_RE.search(pre)
         rel = RELATIVE_SELON_RE.search(pre)
         rel_names = [p for p in names.people_in(pre[:rel.start()])] if rel else []
@@ -872,7 +885,7 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
             if not speaker and kind == "role":
                 speaker, role, kind = role, "", ""
             attribution, direct = _clean(sel[-1].group()), True
-        elif pre.rstrip().endswith(":") or BEFORE_VERB_RE.search(pre):
+        elif pre.rstrip().endswith(":") or has_verb:
             speaker, role, kind = _subject_before(pre, rules, gaz_roles)
             attribution = _clean(pre)
             direct = bool(speaker or role or kind)

@@ -102,6 +102,8 @@ def people_in(text: str) -> tuple[tuple[int, str, str], ...]:
     more, the title split off ("Chicago Police Superintendent Larry Snelling" -> "Larry Snelling")."""
     out = []
     for m in RUN_RE.finditer(text):
+        if len(m.group().split()) < 2:
+            continue  # one token: no name of two tokens in it
         if GOVERNED.search(text[max(0, m.start() - 12):m.start()]):
             continue
         name, title = split_title(m.group(), text[max(0, m.start() - 8):m.start()])
