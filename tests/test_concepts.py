@@ -302,3 +302,17 @@ def test_concordance_parameters_are_checked():
         concept_concordance(find_concepts(frame), frame, per_cell=0)
     with pytest.raises(ParameterError, match="no text"):
         concept_concordance(find_concepts(frame), frame.iloc[:1])
+
+
+def test_a_loaded_lexicon_is_shared_not_copied():
+    """The frames table carries its concept lexicon in ``attrs``, which pandas deep-copies on every column
+    access: a copy would cost more with every token type the lexicon's matchers have memoised."""
+    import copy
+
+    from analysis.narratives.frames import load_frames
+
+    lexicon = concept_lexicon()
+    lexicon.compiled("en").info("seized")
+    assert copy.deepcopy(lexicon) is lexicon
+    table = load_frames()
+    assert table["frame"].attrs["concepts"] is table.attrs["concepts"]
