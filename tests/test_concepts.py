@@ -317,3 +317,17 @@ def test_scan_gives_the_tokens_every_count_shares():
             doc = parse_document("d", "g", text, lang)
             assert scan(doc).tokens == sentence_tokens(text, doc.spans)
             assert len(scan(doc).tokens) == len(doc.spans)
+
+
+def test_a_loaded_lexicon_is_shared_not_copied():
+    """The frames table carries its concept lexicon in ``attrs``, which pandas deep-copies on every column
+    access: a copy would cost more with every token type the lexicon's matchers have memoised."""
+    import copy
+
+    from analysis.narratives.frames import load_frames
+
+    lexicon = concept_lexicon()
+    lexicon.compiled("en").info("seized")
+    assert copy.deepcopy(lexicon) is lexicon
+    table = load_frames()
+    assert table["frame"].attrs["concepts"] is table.attrs["concepts"]

@@ -169,6 +169,11 @@ class Lexicon:
             lang = self._compiled[(language, stopwords)] = _Language(language, terms, stop)
         return lang
 
+    def __deepcopy__(self, memo) -> "Lexicon":
+        """The lexicon itself: it is read-only once loaded, and its matchers memoise every token type met.
+        pandas deep-copies ``DataFrame.attrs`` on every column access of the frames table that carries it."""
+        return self
+
 
 def _strings(value, where: str, key: str) -> tuple[str, ...]:
     if value is None:
