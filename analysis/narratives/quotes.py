@@ -243,7 +243,8 @@ FR_VERB = (rf"(?:(?:(?:lui|leur|nous|vous|me|m['’]|l['’])\s*)?(?:a|avait|ont
            rf"|s['’](?:est\s+)?(?:{_REFL})\w*|se\s+(?:{_REFL})\w*")
 EN_VERB = (r"said|says|added|adds|explained|explains|told|tells|noted|notes|stated|states|warned|wrote|writes|"
            r"continued|remarked|commented|announced|declared|emphasized|stressed|testified|recalled|acknowledged|"
-           r"concluded|observed|argued|asserted|urged|shared|echoed|cautioned|reiterated|recounted")
+           r"concluded|observed|argued|asserted|urged|shared|echoed|cautioned|reiterated|recounted|"
+           r"(?<=by\s)(?:saying|telling|adding|stating|writing|yelling|shouting)")
 VERBS = rf"{FR_VERB}|{EN_VERB}|according\s+to"
 ADVERBS = (r"(?:d['’]ailleurs|à\s+ce\s+titre|encore|aussi|également|enfin|ainsi|alors|pourtant|toutefois|cependant|"
            r"ensuite|simplement|sobrement|also|then|further|later)")
@@ -271,6 +272,12 @@ AFTER_SUBJECT_RE = re.compile(
 INCISE_RE = re.compile(rf",[ \u00a0\u202f]+(?P<verb>{VERBS})[ \u00a0\u202f]+"
                        rf"(?P<who>(?:(?-i:[A-Z])\.|[^.;:«»“”\"\n]){{1,120}})", re.IGNORECASE)
 INCISE_PRONOUN_RE = re.compile(rf",[ \u00a0\u202f]+(?:{VERBS})(?P<pron>{PRONOUN_SUFFIX})(?!\w)", re.IGNORECASE)
+# any verb inverted with its subject pronoun closing the clause: "..., note-t-il.", "..., fait-il valoir, ..."
+INVERTED_RE = re.compile(r"(?i),[ \u00a0\u202f]+(?-i:[a-zà-ÿ])[\w’']{2,}(?P<pron>-t-(?:il|elle)s?|-(?:il|elle)s?)"
+                         r"(?:[ \u00a0\u202f]+(?:valoir|savoir))?(?=[ \u00a0\u202f]*(?:[,.;!?]|$))")
+# "..., a-t-il dit." closing the sentence the quote opens ("c'est « ... » qui était ciblé, a-t-il dit")
+INCISE_AUX_PRONOUN_RE = re.compile(rf",[ \u00a0\u202f]+(?:a|avait)(?P<pron>-t-(?:il|elle)s?)[ \u00a0\u202f]+"
+                                   rf"(?:{ADVERBS}[ \u00a0\u202f]+)?(?:{VERBS})(?!\w)", re.IGNORECASE)
 _FR_PARTICIPLE = "|".join(stem + end for stem in _FR_ER for end in ("ant", "er"))  # "regrettant", "pour évoquer"
 BEFORE_VERB_RE = re.compile(rf"(?i)(?:(?<!\w)(?:{VERBS}|{_FR_PARTICIPLE})(?!\w)|accus\w*|détaillant|expliquant|ajoutant|"
                             rf"précisant|soulignant|affirmant|disant|d['’]être\b|statement|juge|jugé|estime)")
@@ -294,16 +301,19 @@ LIRE_RE = re.compile(r"(?i)\b(?:on\s+(?:peut|pouvait|pourra|pouvaient)\s+lire|li
 RELATIVE_SELON_RE = re.compile(r"(?i)\bselon\s+(?:lequel|laquelle|lesquels|lesquelles)\b")
 PRONOUN_RE = re.compile(r"(?i)^(?:-?t?-?(?:il|elle)s?|lui|eux|ce\s+dernier|cette\s+dernière|celui-ci|celle-ci|"
                         r"he|she|they)(?!\w)")
+KIN = r"veuve|veuf|épouse|époux|mari|compagne|compagnon|frère|sœur|soeur|oncle|tante|cousine?|wife|husband|widow|brother|sister"
 # a role that names a person, not an institution that speaks: "the victim", "la mère", "le juge"
 PERSON_NOUN = re.compile(r"(?i)\b(?:victim\w*|témoin|witness|mère|père|mother|father|femme|homme|man|woman|juge|"
                          r"médecin|docteur|doctor|"
                          r"judge|defendant|accusé\w*|prévenu\w*|suspect|avocat\w*|lawyer|son|daughter|fils|fille|"
-                         r"girl|boy|jeune|survivor\w*|family|famille)\b")
+                         r"girl|boy|jeune|survivor\w*|family|famille|" + KIN + r")\b")
 INSTITUTION = re.compile(r"(?i)(?-i:[A-ZÀ-Þ])|\b(?:minist[èe]re|présidence|préfecture|parquet|gouvernement|exécutif|"
                          r"agence|division|direction|office|service|police|gendarmerie|mairie|ville|commission|"
                          r"rapport|communiqué|document|lettre|courrier|note|étude|tribunal|cour|conseil|comité|"
                          r"syndicat|association|fondation|entreprise|société|groupe|journal|chaîne|site|compte|"
                          r"department|agency|office|bureau|report|statement|complaint|indictment|court)\b")
+# a role given by a possessive: "a confié sa veuve", "selon son avocat" (the possessor is someone else)
+POSSESSIVE = re.compile(r"(?i)^(?:sa|son|ses|leur|leurs|his|her|their)\s+(?=\w)")
 FEMININE_PRONOUN = re.compile(r"(?i)(?:elle|cette\s+dernière|celle-ci|she)")
 DEFINITE = re.compile(r"(?i)^(?:(?:les|le|la|ce|cette|cet|the|this)(?!\w)|l['’])\s*")
 INDEFINITE = re.compile(r"(?i)^(?:(?:l['’]une?(?=\s+d)|une|un|des|certains|certaines|plusieurs|de\s+nombreux|deux|trois|quatre|"
@@ -388,7 +398,7 @@ def _role_phrase(text: str, extra: str = "") -> str:
 
 _ROLE_NOUN = re.compile(r"(?i)(?!(?:pendant|avant|durant|cependant|maintenant|devant|suivant|notamment|hier|faire|"
                         r"dernier|premier|rien|bien|lors)\b)(?:ancien|ancienne|ex-|former|"
-                        r"\w+(?:eur|euse|rice|ien|ienne|iste|logue|aire|ier|ière))\b")
+                        r"\w+(?:eur|euse|rice|ien|ienne|iste|logue|aire|ier|ière|ophe|vain|vaine|aste|ète))\b")
 
 
 # what an apposition says of a person that is not a role: "accusée par le gouvernement de ..."
@@ -407,6 +417,14 @@ def _role_of(phrase: str, rules, strict: bool = True) -> str:
     return role
 
 
+_VERB_CUT = re.compile(rf"(?i)\s+(?:{VERBS})(?![\w-])")
+
+
+def _before_verb(apposition: str) -> str:
+    """An apposition up to its speech verb ("President of BRIC said" -> "President of BRIC")."""
+    return _VERB_CUT.split(apposition, maxsplit=1)[0]
+
+
 def _parse_who(who: str, rules, gaz_roles: dict[str, str]) -> tuple[str, str, str]:
     """(name, role, kind) of an attribution phrase. kind: "" (a name, with its role), "role" (a definite role to
     resolve: "le magistrat"), "anonymous" (an unnamed source: "une source policière"), "pronoun"."""
@@ -416,6 +434,14 @@ def _parse_who(who: str, rules, gaz_roles: dict[str, str]) -> tuple[str, str, st
         return "", "", "pronoun"
     for m in names.RUN_RE.finditer(w[:160]):
         before = w[:m.start()]
+        of_title = re.search(r"(?-i:((?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*)\s+of)\s+$", before)
+        ntok = names.tokens(m.group())
+        if of_title and len(ntok) >= 3:
+            # "said Huntington Beach Chief of Police Eric Parra": a title with "of", then the name
+            k = 3 if len(ntok) >= 4 and re.fullmatch(r"[A-Z]\.", ntok[-2]) else 2
+            name = " ".join(ntok[-k:])
+            if names.is_person_name(name) and ntok[-k] not in names.NOT_NAME:
+                return name, f"{of_title.group(1)} of {' '.join(ntok[:-k])}", ""
         if re.search(r"(?i)(?:\b(?:sur|à|au|aux|dans|par|pour|chez|auprès\s+de|avec|en|on|to|at|in|from|of|by)|"
                      r"[#@\d])\s*$", before):
             continue
@@ -445,7 +471,7 @@ def _parse_who(who: str, rules, gaz_roles: dict[str, str]) -> tuple[str, str, st
         after = w[name_start + len(name):]
         am = re.match(r"\s*,\s*([^«»“”\"\n]{2,160})", after)
         if am:
-            apposition = _role_of(am.group(1).split(",")[0], rules)
+            apposition = _role_of(_before_verb(am.group(1).split(",")[0]), rules)
             if apposition and apposition.lower() not in role.lower():
                 role = f"{role}, {apposition}" if role else apposition
         return name, role, ""
@@ -456,6 +482,9 @@ def _parse_who(who: str, rules, gaz_roles: dict[str, str]) -> tuple[str, str, st
             return "", phrase, "role"  # a document speaks: "un rapport de la DEA"
         return "", phrase, "anonymous" if phrase else ""
     phrase = _role_phrase(ROLE_CUT.split(w.split(",")[0], maxsplit=1)[0])
+    if POSSESSIVE.match(phrase) and len(phrase.split()) <= 6:
+        role = _role_of(POSSESSIVE.sub("", phrase, count=1), rules, strict=False)
+        return "", role, "role" if role else ""
     if not DEFINITE.match(phrase):
         return "", "", ""
     phrase = _role_of(phrase, rules, strict=False)
@@ -502,7 +531,11 @@ def _last_mention(p: Person, text: str, pos: int) -> int:
     if not p.spoke or p.pos < 0 or not p.name:
         return p.pos
     last = p.name.split()[-1]
-    hits = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(last)}(?!\w)", text[p.pos:pos])]
+    own = set(p.name.split())
+    hits = [m.start() for m in re.finditer(rf"(?<!\w)(?:(?P<first>[A-ZÀ-Þ][\w’'-]*)[ \u00a0]+)?{re.escape(last)}(?!\w)",
+                                           text[p.pos:pos])
+            if not m.group("first") or m.group("first") in own or m.group("first") in HONORIFICS]
+    # "Assa Traoré ... considère qu'Adama Traoré est mort": another first name is another person
     return p.pos + hits[-1] if hits else p.pos
 
 
@@ -568,20 +601,27 @@ def _mentions(text: str, lead: str, rules, gaz_roles, upto: int | None = None) -
             before = re.split(r"[.;:!?«»“”\"]", before)[-1]
             after = source[pos + len(name):pos + len(name) + 160].split("\n")[0]
             before = ROLE_CUT.split(before)[-1] if before.strip() else before
+            # "le philosophe Jean Dupont et le ministre Paul Martin": the role of the second is its own
+            before = re.split(r"(?i)\s(?:et|and)\s+(?=(?:le|la|l['’]|the)\b)", before)[-1]
             if title:
                 role = _role_of(title, rules, strict=False)
             else:
                 phrase = _role_phrase(before) if before.strip() else ""
-                if not (DEFINITE.match(phrase) or INDEFINITE.match(phrase)) and " par " in before:
-                    phrase = _role_phrase(before.rsplit(" par ", 1)[1])  # "détaillées par la ministre X"
+                agent = re.search(r"(?i)\spar\s+((?:le|la|l['’]|les)\s*[^,]*)$", before.rstrip(" ,"))
+                if agent or not (DEFINITE.match(phrase) or INDEFINITE.match(phrase)) and " par " in before:
+                    # "détaillées par la ministre X", "le message envoyé par la maire du XXe, X": the agent
+                    phrase = _role_phrase(agent.group(1) if agent else before.rsplit(" par ", 1)[1])
                 role = _role_of(phrase, rules) if DEFINITE.match(phrase) or INDEFINITE.match(phrase) else ""
+                pm = re.search(rf"(?i)(?:^|\s)(?:sa|son|his|her)\s+({KIN})\s*$", before)
+                if not role and pm:  # "sa veuve Dominique": the kin a later "a confié sa veuve" means
+                    role = pm.group(1).lower()
             if not role:
                 am = re.match(r"\s*(,?)\s*([^«»“”\".]{2,140})", after)
                 if am and (am.group(1) or voice_kind("", " ".join(am.group(2).split()[:2]), rules) != "unknown"):
-                    role = _role_of(am.group(2).split(",")[0], rules)
+                    role = _role_of(_before_verb(am.group(2).split(",")[0]), rules)
             if not role:
                 role = gaz_roles.get(name, "")
-            gender = _gender(_role_phrase(before) + " " + title)
+            gender = _gender((_role_phrase(agent.group(1)) if not title and agent else _role_phrase(before)) + " " + title)
             oblique = bool(OBLIQUE.search(source[max(0, run_start - 40):run_start]))
             out.append(Person(pos + offset, name, role, voice_kind(name, role, rules) if role else "unknown",
                               gender, oblique=oblique))
@@ -661,11 +701,64 @@ def quotes_in(doc: ParsedDocument, qr: QuoteRules) -> list[dict]:
                     and _sentences_between(prose, max(p.pos, p.end), q["start"]) > 4:
                 p = None  # in one long paragraph, a speaker quoted five sentences or more before
             if p:
+                p = _carried(p, q, text, prose, index, people, qr)
+            if p:
                 q.update(speaker=p.name, role=p.role, voice_kind=p.kind, attribution="(context)")
         if q["scare"] and not q["direct"]:
             continue
         rows.append({"doc_id": doc.doc_id, "group": doc.group, **{k: q[k] for k in QUOTE_COLUMNS[2:]}})
     return rows
+
+
+PLURAL_SUBJECT = re.compile(r"(?i)(?:^|[,;.]\s*)(?:des|les|plusieurs|certains|certaines|de\s+nombreux|de\s+nombreuses|"
+                            r"d['’]autres|quelques)\s+[\w-]{3,}")
+SUBJECT_PRONOUN = re.compile(r"(?i)(?<![\w'’-])(il|elle|he|she)(?![\w'’-])")
+
+
+def _carried(p: Person, q: dict, text: str, prose: str, index: SentenceIndex, people: list[Person],
+             qr: QuoteRules) -> Person | None:
+    """Who speaks a quotation with no attribution of its own, given ``p``, the speaker of a quotation of the lines
+    before: ``p`` when the quotation shares p's sentence, opens its own sentence (after a connective or a
+    colon at most), or its sentence names p, holds a
+    speech verb or a pronoun whose antecedent is p; a person the sentence names as a subject ("Dans cette
+    majorité, Ruth Bader Ginsburg, défenseure du droit à « ... »") or the antecedent of its pronoun ("Ami de
+    Sartre, il a été ..., voyant dans l'antisionisme « ... »"); else no one ("Une information judiciaire a été
+    ouverte pour « ... »": the writer's words, whoever spoke before)."""
+    sid = q["sentence_id"]
+    if p.pos >= 0 and index.spans and index.locate(p.pos) == sid \
+            and not _sentences_between(prose, max(p.pos, p.end), q["start"]):
+        return p
+    s_start = index.spans[sid][0] if index.spans else 0
+    glued = list(GLUED_END.finditer(prose, s_start, q["start"]))
+    s_start = glued[-1].end() if glued else s_start  # "...vénézuéliennes.Dès samedi, le Brésil ..."
+    pre = prose[s_start:q["start"]]
+    surname = p.name.split()[-1] if p.name else ""
+    named = [x for x in people if s_start <= x.pos < q["start"] and not x.spoke and x.name and not x.oblique
+             and len(names.tokens(x.name)) > 1]
+    if named and not (surname and surname in named[-1].name.split()):
+        return named[-1]
+    if len(re.findall(r"\w+", pre)) <= 3 or pre.rstrip().endswith(":"):
+        return p  # the quote opens its sentence, after a connective ("Ensuite, « ... »") or a colon
+    if surname and re.search(rf"(?<!\w){re.escape(surname)}(?!\w)", pre):
+        return p
+    if p.pos >= 0 and _sentences_between(prose, max(p.pos, p.end), s_start + 1) <= 1 \
+            and not re.search(r"[a-zà-ÿ][A-ZÀ-Þ][a-zà-ÿ]", prose[max(p.pos, p.end):s_start]) \
+            and not PLURAL_SUBJECT.search(pre) and not SUBJECT_PRONOUN.search(pre):
+        return p  # p spoke in the sentence just before (no intertitle glued between: "...l’aide».Aide
+        # disponible au BrésilPlusieurs ..."): "L'Ofpra devra organiser « ... »" goes on with p
+    pron = SUBJECT_PRONOUN.search(pre)
+    if pron:
+        gender = "f" if pron.group(1).lower() in ("elle", "she") else "m"
+        a = _resolve(people, q["start"], None, text, 3, gender, subject=True)
+        return a if a and a.name else None
+    if not BEFORE_VERB_RE.search(pre):
+        return None
+    if PLURAL_SUBJECT.search(pre[:BEFORE_VERB_RE.search(pre).start()]):
+        return None  # "des manifestants, jeunes et de toutes origines, scandaient « ... » ou « ... »"
+    name, _, kind = _subject_before(pre, qr.voices, qr.gaz_roles)
+    if kind in ("role", "anonymous") or name and surname not in name.split():
+        return None  # "des manifestants scandaient « ... » ou « ... »": the verb has a subject of its own
+    return p
 
 
 def _prose(text: str, spans: list[Span]) -> str:
@@ -764,7 +857,14 @@ def _subject_before(pre: str, rules, gaz_roles) -> tuple[str, str, str]:
     if len(clauses) > 1 and re.match(r"(?i)\s*(?:qui|who)\b", subject):
         subject = clauses[-2]  # "Comme Nicole Belloubet, qui a jugé « ... »": the antecedent speaks
     subject = subject.rstrip(" :\n")
-    name, role, kind = _parse_who(subject.split(":")[-1], rules, gaz_roles) if subject.strip() else ("", "", "")
+    if verbs and re.match(r"(?i)by\s", pre[verbs[-1].start() - 3:verbs[-1].start()]):
+        first = re.match(r"(?i)\s*((?:the|a|an)\s+[\w-]+)\s+\w+", subject)
+        if first:  # "The defendant threatened the victim by saying, “...”": the clause's subject, not its object
+            subject = first.group(1)
+    last = subject.split(":")[-1]
+    if "," in last and (DEFINITE.match(last.rsplit(",", 1)[1].strip()) or POSSESSIVE.match(last.rsplit(",", 1)[1].strip())):
+        subject = last = last.rsplit(",", 1)[1]  # "Dans son éloge funèbre, le philosophe a salué « ... »"
+    name, role, kind = _parse_who(last, rules, gaz_roles) if subject.strip() else ("", "", "")
     if name and len(names.tokens(name)) == 1 and names.full_name(name, pre) == name and not re.search(
             rf"(?<!\w){re.escape(name)}(?:\s+\S+){{0,2}}\s*$", head):
         name, role, kind = "", "", ""  # a capitalized word far from the verb ("Outre", "Fruit") is no subject
@@ -848,8 +948,8 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
         # the attribution closes the sentence the quote opens: "« ... », soit ..., s'émeut-elle."
         tail = re.split(r"(?<=[.!?])\s|[«»“”\"\n]", after, maxsplit=1)[0]
         ti = INCISE_RE.search(tail) or TAIL_SELON_RE.search(tail)
-        tp = INCISE_PRONOUN_RE.search(tail)
-        if tp and re.match(r"\W*$", tail[tp.end():]):
+        tp = INCISE_PRONOUN_RE.search(tail) or INCISE_AUX_PRONOUN_RE.search(tail) or INVERTED_RE.search(tail)
+        if tp and re.match(r"\W*$|\s*,\s", tail[tp.end():]):  # "..., fait-il valoir, rappelant que"
             kind, direct, attribution = "pronoun", True, _clean(tp.group())
             pron_gender = "f" if "elle" in tp.group("pron") else "m"
         elif ti:
@@ -909,8 +1009,7 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
     elif kind == "role" and not speaker:
         compat = _compatible(role)
         gender = _gender(ROLE_CUT.split(who_text.split(",")[0], maxsplit=1)[0]) if who_text else ""
-        p = _same_role(people, role, sp.open) if compat or _ROLE_NOUN.match(role) or PERSON_NOUN.match(role) \
-            else None
+        p = _same_role(people, role, sp.open)  # the person the text introduced with that role, if any
         if p is None and compat:
             p = _resolve([q for q in people if q.pos >= 0], sp.open, compat, text, None, gender)
         if p is None and compat and gender:  # a person the text gave no voice, of the role's gender
