@@ -662,3 +662,23 @@ def test_by_saying_the_subject_speaks_not_the_object():
 def test_an_apposition_stops_at_the_speech_verb():
     q = one("Leslie Schultz, President of BRIC said, “Amplifying the voices of our youth is central to our work.”")
     assert q["speaker"] == "Leslie Schultz" and q["role"] == "President of BRIC"
+
+
+@pytest.mark.parametrize("text,start,speaker", [
+    # a medium or a place governed by a preposition, then the speaker: not the person named after them
+    ("« Il y a urgence à agir », a estimé sur LCI M. Pierre Larcy, qui aura un entretien mardi avec le Premier "
+     "ministre Jean Castel sur ce sujet.", "Il y a urgence", "Pierre Larcy"),
+    ("« Un agent a constaté la présence de trois téléphones », explique un membre de l'UFAP Unsa Justice de Valence "
+     "Sylvain Royère.", "Un agent", "Sylvain Royère"),
+    # the pronoun before the verb speaks, not the subject of its "que" clause
+    ("La droite monte au créneau. « Il faut en finir avec ces lois », dit Valérie Perrin. Sur le plan régalien, elle "
+     "considère qu'Emmanuel Macron « sous-estime la gravité de la situation ».", "sous-estime", "Valérie Perrin"),
+    ("« Il faut en finir avec ces lois », dit Valérie Perrin. Elle réclame « des centres différenciés pour les "
+     "mineurs ».", "des centres", "Valérie Perrin"),
+    # a union role names the union official named before
+    ("« Les projections sont quotidiennes », selon le délégué local de Force Ouvrière (FO), Jérôme Goussard. Le "
+     "directeur Paul Martin n'a rien dit. « On a retrouvé une bobine de fil de pêche », poursuit le responsable "
+     "syndical.", "On a retrouvé", "Jérôme Goussard"),
+])
+def test_who_speaks_in_french_attributions_of_round_three(text, start, speaker):
+    assert speaker_of(text, start)["speaker"] == speaker

@@ -215,7 +215,7 @@ _FR_ER = ("déclar expliqu affirm ajout précis soulign assur indiqu confirm dé
           "analys dénonc annonc demand jug comment fustig gliss lâch souffl mentionn répliqu rétorqu "
           "ironis plaid tonn clam scand cri hurl avanc nuanc tranch réag révél signal rapport relat justifi "
           "critiqu accus tweet écri rassur résum exhort insist expos énumér cit évoqu prédi pronostiqu détaill "
-          "concé argu qualifi réaffirm condamn lament désespér salu appel répét").split()
+          "concé argu qualifi réaffirm condamn lament désespér salu appel répét réclam exig prôn").split()
 _FR_IRREGULAR = ("dit dire écrit conclu conclut reconnu reconnaît poursuit poursuivi prévient prévenu avertit averti "
                  "soutient soutenu maintient maintenu admet admis répond répondu reprend repris promet promis "
                  "explique lit commence rappelle appelle martèle répète espère suggère considère réagit réagi "
@@ -436,6 +436,18 @@ def _parse_who(who: str, rules, gaz_roles: dict[str, str]) -> tuple[str, str, st
         before = w[:m.start()]
         of_title = re.search(r"(?-i:((?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*)\s+of)\s+$", before)
         ntok = names.tokens(m.group())
+        lead = re.search(r"(?i)(?:\b(?:de|du|sur|à|au)|\bd['’])\s*$", before)
+        if len(ntok) >= 3 and (lead or any(t.startswith(("de ", "d'", "d’", "du ")) for t in ntok[1:-2])):
+            # "un membre de l'UFAP de Valence Sylvain Royère", "a estimé sur LCI M. Larcher": a place or a medium
+            # governed by the preposition, then the speaker
+            for k in range(1, len(ntok) - 1):
+                rest = ntok[k:]
+                if rest[0] in HONORIFICS and len(rest) == 2 or len(rest) == 2 and names.is_person_name(" ".join(rest)) \
+                        and rest[0] not in names.NOT_NAME and not rest[0].isupper():
+                    name = rest[-1] if rest[0] in HONORIFICS else " ".join(rest)
+                    phrase = _role_phrase(before + " ".join(ntok[:k]))
+                    role = _role_of(phrase, rules, strict=False) if DEFINITE.match(phrase) or INDEFINITE.match(phrase) else ""
+                    return name, role, ""
         if of_title and len(ntok) >= 3:
             # "said Huntington Beach Chief of Police Eric Parra": a title with "of", then the name
             k = 3 if len(ntok) >= 4 and re.fullmatch(r"[A-Z]\.", ntok[-2]) else 2
@@ -872,6 +884,8 @@ def _subject_before(pre: str, rules, gaz_roles) -> tuple[str, str, str]:
             name, role, kind = _parse_who(subject.rsplit(",", 1)[1], rules, gaz_roles)
             if not (name and len(names.tokens(name)) > 1):
                 name, role, kind = "", "", ""
+    if verbs and not (name or role) and re.search(r"(?i)(?:^|[\s,])(?:il|elle|ils|elles|he|she)\s*$", head):
+        return "", "", "pronoun"  # "Sur le plan régalien, elle considère qu'Emmanuel Macron « ... »"
     if not verbs and (kind == "role" or name and len(names.tokens(name)) == 1 and names.full_name(name, pre) == name):
         name, role, kind = "", "", ""  # "La version courte est la suivante :", "Savoir :": no speech verb
     if name or role or kind == "pronoun":
