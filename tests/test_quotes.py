@@ -682,3 +682,10 @@ def test_an_apposition_stops_at_the_speech_verb():
 ])
 def test_who_speaks_in_french_attributions_of_round_three(text, start, speaker):
     assert speaker_of(text, start)["speaker"] == speaker
+
+
+def test_a_lawyer_introduced_among_several_is_the_lawyer_that_speaks_next():
+    q = quotes("« Il l'a étranglée », a déclaré devant la presse un de ses avocats, Me Paul Renard. « Il n'a jamais "
+               "voulu cela », a ajouté l'avocat. « Il se sentait rabaissé », a expliqué l'avocat plus tard. « Il a "
+               "essayé d'être parfait », selon son avocat.")
+    assert q["speaker"].tolist() == ["Paul Renard"] * 4

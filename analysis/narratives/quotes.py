@@ -329,7 +329,8 @@ ROLE_COMPAT = [
     (re.compile(r"(?i)procureu?r|magistrat|prosecutor|attorney"), {"prosecutor"}),
     (re.compile(r"(?i)commissaire|chef des stups|enquêteur|gendarme|officier|commandant|capitaine|police|"
                 r"superintendent|sheriff|chief"), {"police"}),
-    (re.compile(r"(?i)ministre|garde\s+des\s+sceaux|édile|secrétaire|préfet|candidat|administrat|secretary|minister|official|président|president|"
+    (re.compile(r"(?i)ministre|garde\s+des\s+sceaux|édile|chef\s+de\s+file|chef\s+de\s+l['’]état|chef\s+du\s+gouvernement|"
+                r"chef\s+de\s+la\s+diplomatie|dirigeant|leader|opposant|secrétaire|préfet|candidat|administrat|secretary|minister|official|président|president|"
                 r"responsable|délégué|patron|porte-parole|spokes|maire|mayor|député|sénat|senator|gouverneur|"
                 r"governor|élu"), {"official"}),
     (re.compile(r"(?i)directeur|directrice|expert|chercheu|spécialiste|analyste"), {"company/expert"}),
@@ -572,6 +573,8 @@ def _resolve(people: list[Person], pos: int, compat: set[str] | None, text: str,
 
 PLURAL_ROLE = re.compile(r"(?i)^(?:les|des|ces|the\s+\w+s)\b|^[^,]{0,60}?\s(?:et|and)\s+(?:les|des|ses|the)\b")
 _ROLE_STOP = {"de", "du", "des", "d", "l", "la", "le", "les", "à", "au", "aux", "of", "the", "for", "in", "en"}
+_ROLE_ADVERBS = {"plus", "tard", "ensuite", "encore", "aussi", "également", "alors", "enfin", "lundi", "mardi",
+                 "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "hier", "devant", "dans", "lors", "pic"}
 
 
 def _same_role(people: list[Person], role: str, pos: int) -> Person | None:
@@ -580,8 +583,9 @@ def _same_role(people: list[Person], role: str, pos: int) -> Person | None:
     words = [w for w in re.split(r"[\s'’]+", role.lower()) if w]
     if not words or len(words[0]) < 4:
         return None
-    head = words[:2] if len(words) > 1 and words[1] not in _ROLE_STOP else words[:1]
-    rx = re.compile(r"(?i)(?<!\w)" + r"\s+".join(map(re.escape, head)) + r"(?!\w)")
+    head = words[:2] if len(words) > 1 and words[1] not in _ROLE_STOP | _ROLE_ADVERBS else words[:1]
+    # "l'avocat" is the person introduced as "un de ses avocats"
+    rx = re.compile(r"(?i)(?<!\w)" + r"\s+".join(re.escape(w) + "[sx]?" for w in head) + r"(?!\w)")
     for p in sorted((p for p in people if 0 <= p.pos < pos and p.role), key=lambda p: p.pos, reverse=True):
         if rx.search(p.role):
             return p
@@ -956,7 +960,7 @@ def _attribute(text, sp: Span, index: SentenceIndex, people: list[Person], rules
                 who_text = who or ""
                 if kind == "pronoun":
                     pron_gender = "f" if FEMININE_PRONOUN.match(_clean(who)) else "m"
-                if m.group("selon") and not speaker and role and kind == "role":
+                if m.group("selon") and not speaker and role and kind == "role" and not PERSON_NOUN.search(role):
                     speaker, role, kind = role, "", ""  # an institution speaks ("selon la DEA")
     if not speaker and not role and kind != "pronoun" and not attribution:
         # the attribution closes the sentence the quote opens: "« ... », soit ..., s'émeut-elle."
