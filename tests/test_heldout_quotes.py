@@ -1,6 +1,7 @@
 """Quotations and speakers measured on documents of ../shared/corpora annotated by hand (METHOD.md beside the
-annotations): English prosecutors' and DOJ releases, French press articles. The rules were tuned on the `dev`
-documents only; the `heldout` ones are scored here and were never read to change a rule."""
+annotations): English prosecutors' and DOJ releases, French press articles. The rules were tuned on the `dev`,
+`dev2` and `dev3` documents only; the `heldout` and `heldout2` ones are scored here and were never read to change a
+rule."""
 from __future__ import annotations
 
 import csv
@@ -19,7 +20,7 @@ TARGET_RECALL, TARGET_SPEAKER = 0.95, 0.90
 
 
 def split_documents(language: str, split: str) -> pd.DataFrame:
-    """The documents of one language and split (`dev` or `heldout`): doc_id, group, language, title, heading
+    """The documents of one language and split (`heldout`, `dev`, `dev2`, `dev3`, `heldout2`): doc_id, group, language, title, heading
     (where the corpus has them), text."""
     from conftest import require_shared
 
@@ -108,9 +109,9 @@ def test_same_role():
 # (recall, speaker accuracy).
 DEV_FLOORS = {("en", "dev"): (0.90, 0.90), ("fr", "dev"): (0.90, 0.90),
               ("en", "dev2"): (0.95, 0.95),  # measured 1.000 (20/20), 1.000
-              ("fr", "dev2"): (0.89, 0.83),  # measured 0.913 (95/104), 0.853
+              ("fr", "dev2"): (0.89, 0.86),  # measured 0.913 (95/104), 0.884 (0.853 before round 3)
               ("en", "dev3"): (0.95, 0.95),  # measured 1.000 (11/11), 1.000
-              ("fr", "dev3"): (0.93, 0.87)}  # measured 0.952 (80/84), 0.900
+              ("fr", "dev3"): (0.93, 0.91)}  # measured 0.952 (80/84), 0.938 (0.900 before round 3)
 
 
 @pytest.mark.parametrize("language,split", sorted(DEV_FLOORS))
@@ -122,27 +123,35 @@ def test_dev_documents(language, split):
     assert m["recall"] >= recall and m["speaker"] >= speaker, report(language, split)
 
 
-# Floors where a target is not reached: what was measured on the held-out documents, once, less a small margin.
+# Floors where a target is not reached: what was measured on the held-out documents, once after each tuning round,
+# less a small margin. `heldout2` was drawn and annotated before round 3 and scored before and after it (METHOD.md).
 FLOORS = {
-    "en": {
-        "speaker": 0.74,  # target 0.90 not reached: measured 0.769 (30 of 39 found quotes), before and after dev2/dev3
+    ("en", "heldout"): {
+        "speaker": 0.74,  # target 0.90 not reached: measured 0.769 (30 of 39 found quotes), before and after rounds 2, 3
     },
-    "fr": {
-        # target 0.95 not reached: measured 0.895 (171 of 191) after tuning on dev2 and dev3 (0.838 before, 0.853
-        # after dev2)
-        "recall": 0.87,
-        # target 0.90 not reached: measured 0.474 (81 of 171 found quotes) after dev3 (0.450 before, 0.479 after
-        # dev2, of fewer found quotes)
-        "speaker": 0.45,
+    ("fr", "heldout"): {
+        # target 0.95 not reached: measured 0.911 (174 of 191) after round 3 (0.838 before round 2, 0.895 after it)
+        "recall": 0.89,
+        # target 0.90 not reached: measured 0.529 (92 of 174 found quotes) after round 3 (0.450 before round 2, 0.474
+        # after it)
+        "speaker": 0.50,
+    },
+    ("en", "heldout2"): {
+        "recall": 0.85,  # target 0.95 not reached: measured 0.889 (8 of 9), before and after round 3
+        "speaker": 0.85,  # target 0.90 not reached: measured 0.875 (7 of 8 found quotes), before and after round 3
+    },
+    ("fr", "heldout2"): {
+        "recall": 0.92,  # target 0.95 not reached: measured 0.946 (35 of 37), before and after round 3
+        "speaker": 0.54,  # target 0.90 not reached: measured 0.571 (20 of 35 found quotes), before and after round 3
     },
 }
 
 
-@pytest.mark.parametrize("language", ["en", "fr"])
-def test_heldout_documents(language):
+@pytest.mark.parametrize("language,split", sorted(FLOORS))
+def test_heldout_documents(language, split):
     """Quotation recall >= 0.95 and speaker accuracy >= 0.90 per language on the held-out documents."""
-    m = measure(language, "heldout")
-    print("\n" + report(language, "heldout"))
-    floors = FLOORS[language]
-    assert m["recall"] >= floors.get("recall", TARGET_RECALL), report(language, "heldout")
-    assert m["speaker"] >= floors.get("speaker", TARGET_SPEAKER), report(language, "heldout")
+    m = measure(language, split)
+    print("\n" + report(language, split))
+    floors = FLOORS[(language, split)]
+    assert m["recall"] >= floors.get("recall", TARGET_RECALL), report(language, split)
+    assert m["speaker"] >= floors.get("speaker", TARGET_SPEAKER), report(language, split)
