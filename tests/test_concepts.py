@@ -93,6 +93,21 @@ def test_exclusions_keep_legal_prose_out():
     assert "platform_social_media" not in concepts("L'application de la loi.", "fr")
 
 
+@pytest.mark.parametrize("text,language,concept,still", [
+    # classes of false positives read on the development samples: home detention is not delivery, a report handed
+    # to judges is not a discount, post-incarceration and a cover story are not social media, nor a decree
+    ("Six mois de détention à domicile.", "fr", "delivery", "La livraison à domicile."),
+    ("Une expertise remise aux juges.", "fr", "menu_advertising", "Une remise sur le gramme."),
+    ("Skills for post incarceration employment.", "en", "platform_social_media", "He posted it on Instagram."),
+    ("He relayed the false cover story to agents.", "en", "platform_social_media", "An Instagram story."),
+    ("La gagnante de Loft Story.", "fr", "platform_social_media", "Une story Snapchat."),
+    ("Le décret d'application est paru.", "fr", "platform_social_media", "Une application de messagerie."),
+])
+def test_exclusions_found_on_the_development_samples(text, language, concept, still):
+    assert concept not in concepts(text, language)
+    assert concept in concepts(still, language)
+
+
 def test_rows_name_the_document_sentence_and_offsets():
     d = doc("Rien ici. The DEA seized heroin.", "en", doc_id="x", group="us")
     rows = concepts_in(d)

@@ -218,6 +218,77 @@ def test_requires_and_exclude_in_a_user_lexicon(tmp_path):
     assert lex.loc[0, "requires"] == ("cannabis", "cocaine") and lex.loc[0, "exclude"] == ("mort de rire",)
 
 
+# Classes of false positives read on the development samples (frames_coding_dev, frames_coding_dev2), one case each;
+# the paired sentence shows the same words still evoking the frame where they should.
+@pytest.mark.parametrize("sentence,frame,still", [
+    # commerce: the lawful tobacco trade, home detention, goods in general, shopping centres, FDA boilerplate
+    ("Le prix du paquet de cigarettes atteint dix euros.", "commerce",
+     "Le prix du gramme de cocaïne baisse."),
+    ("Ils ont écopé de six mois de détention à domicile pour trafic de stupéfiants.", "commerce",
+     "La livraison à domicile de cannabis."),
+    ("Une marchandise dont l'origine interpelle les policiers du trafic de drogue.", "commerce",
+     "La vente de cocaïne aux clients."),
+    ("Le parking du centre commercial a été bouclé après la fusillade.", "commerce",
+     "Le commerce en ligne de cannabis."),
+    ("The lenses were counterfeit, unauthorized by the FDA for import and sale in the United States, the indictment "
+     "alleges.", "commerce", "He sold heroin to customers, the indictment alleges."),
+    ("He was convicted of possession of a firearm in furtherance of a drug transaction.", "commerce",
+     "The dealer placed an order for fentanyl online."),
+    # technology: units named, a digital scale, post-incarceration, a religious follower, a platform of any kind,
+    # footage circulated on social networks
+    ("The case is prosecuted by the Computer Crime and Intellectual Property Section, the indictment charges.",
+     "technology", "He sold drugs on the dark web, the indictment charges."),
+    ("He sold cocaine and kept a digital scale.", "technology", "He sold cocaine on a website."),
+    ("Programs give inmates skills for post incarceration employment.", "technology",
+     "He posted photos of the drugs on Instagram."),
+    ("He sent a follower to aid the drug cartel, the indictment charges.", "technology",
+     "The dealer had thousands of followers on Instagram and sold drugs."),
+    ("Spotify, la plateforme, consacre un podcast à une affaire de meurtre.", "technology",
+     "Les dealers vendent la drogue sur Snapchat."),
+    ("Sur des vidéos diffusées sur les réseaux sociaux, on le voit être interpellé.", "technology",
+     "Les trafiquants vendent la drogue sur les réseaux sociaux."),
+    ("Le décret d'application sur les saisies de drogue est paru au Journal officiel.", "technology",
+     "Une application de livraison de cannabis."),
+    # health: emergency services, dangerous people, threats of violence, a medicine's indication, fraud victims
+    ("Le jeune homme était en arrêt cardiaque à l'arrivée des pompiers après la fusillade liée au trafic de drogue.",
+     "health", "Une overdose de cocaïne."),
+    ("One of the most dangerous and feared drug kingpins was extradited.", "health",
+     "Fentanyl is a dangerous drug that kills."),
+    ("He used threats of violence to manage drug distribution points.", "health",
+     "The opioid epidemic is a threat to public health."),
+    ("The company promoted the drug to treat schizophrenia.", "health", "Treatment for opioid addiction."),
+    ("Il a été récupéré par une force dépendant de l'armée, dans une zone de trafic de drogue.", "health",
+     "Il était dépendant à l'héroïne."),
+    # police_means: evidence or approval lacking for a medicine, a backlog reduced
+    ("There was insufficient clinical evidence to support the claims, the indictment alleges.", "police_means",
+     "The police have limited resources to investigate drug trafficking."),
+    ("She enabled the office to reduce its backlogged investigations.", "police_means",
+     "The police are overwhelmed by the backlog of drug investigations."),
+    # enforcement: incarceration as a status, commutations, forfeiture units, penalties called for, "grâce"
+    ("Prison sentence commuted to 175 months, conditioned upon drug treatment.", "enforcement",
+     "He was sentenced to 175 months in prison for trafficking cocaine."),
+    ("Assisted by the Asset Forfeiture Unit in the drug case.", "enforcement", "Agents seized cocaine and cash."),
+    ("Le syndicat réclame des condamnations plus lourdes pour les chauffards drogués.", "enforcement",
+     "Il a été condamné à deux ans de prison pour trafic de stupéfiants."),
+    ("Un retour en grâce pour l'ancien dealer.", "enforcement", "Le dealer a été interpellé."),
+    # law_procedure: prisons as the places gangs began, grant programs, lawful products
+    ("The gang was established within the Texas prison system to traffic drugs.", "law_procedure",
+     "He was sentenced to prison for drug trafficking."),
+    ("Grants bolster justice systems and prevent youth substance abuse.", "law_procedure",
+     "The court convicted him of drug trafficking."),
+    ("La majorité des overdoses proviennent des drogues légales prescrites par les docteurs.", "law_procedure",
+     "La loi interdit la vente de drogues."),
+    # organized_crime: a terrorist conspiracy
+    ("Il est poursuivi pour association de malfaiteurs terroriste et détention d'armes.", "organized_crime",
+     "Il est poursuivi pour trafic de stupéfiants en bande organisée."),
+    # youth: an adult's own youth
+    ("Dans sa jeunesse, le dealer vendait du cannabis.", "youth", "Les dealers vendent du cannabis aux collégiens."),
+])
+def test_development_false_positive_classes(sentence, frame, still):
+    assert frame not in set(frame_sentences(docs(sentence))["frame"])
+    assert frame in set(frame_sentences(docs(still))["frame"]), still
+
+
 def test_english_legal_prose_is_not_commerce():
     d = docs("The court ordered him to pay restitution.", "The judge ordered his detention.")
     d["language"] = "en"

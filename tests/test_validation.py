@@ -251,6 +251,83 @@ def test_coded_sample_precision():
     assert (prec["value"] >= FLOOR).all(), prec.to_string(index=False)
 
 
+VAL2 = ROOT / "tests" / "fixtures" / "annotations" / "frames_coding_val2"
+DEV2 = ROOT / "tests" / "fixtures" / "annotations" / "frames_coding_dev2"
+# The second validation sample (357 sentences: 185 DOJ drug releases, 172 French drug press), drawn and coded before
+# the tuning round on DEV and DEV2, scored once before and once after it. Floors: the precision measured after the
+# round, per frame and language with at least 10 labelled sentences, less 0.05. Target 0.80 reached only by
+# organized_crime en (0.85); the lowest are commerce fr 0.22, technology fr 0.25, police_means en 0.26.
+VAL2_FLOORS = {("commerce", "en"): 0.46, ("commerce", "fr"): 0.17, ("enforcement", "en"): 0.56,
+               ("enforcement", "fr"): 0.65, ("health", "en"): 0.36, ("health", "fr"): 0.53,
+               ("law_procedure", "en"): 0.67, ("law_procedure", "fr"): 0.59, ("organized_crime", "en"): 0.80,
+               ("organized_crime", "fr"): 0.63, ("police_means", "en"): 0.21, ("technology", "en"): 0.45,
+               ("technology", "fr"): 0.20, ("youth", "en"): 0.59, ("youth", "fr"): 0.67}
+# Agreement of the second coder (coder2.csv, 160 units of the first validation sample coded blind) with its first
+# coder: Cohen's kappa per frame as measured, less 0.05.
+KAPPA_FLOORS = {"commerce": 0.71, "enforcement": 0.69, "health": 0.82, "law_procedure": 0.78,
+                "organized_crime": 0.82, "police_means": 0.89, "technology": 0.68, "youth": 0.88, "all": 0.79}
+
+
+def test_cohen_kappa_by_hand():
+    # a = 1 1 0 0, b = 1 0 0 0: p_o = 3/4, p_e = (2/4)(1/4) + (2/4)(3/4) = 1/2, kappa = (3/4 - 1/2) / (1/2) = 1/2
+    assert V.cohen_kappa([1, 1, 0, 0], [1, 0, 0, 0]) == pytest.approx(0.5)
+    assert V.cohen_kappa([1, 0], [1, 0]) == 1.0
+    assert math.isnan(V.cohen_kappa([1, 1], [1, 1])) and math.isnan(V.cohen_kappa([], []))
+
+
+def test_coded_samples_share_no_document():
+    """The four coded samples (validation, dev, dev2, val2) were each drawn leaving out the documents of those
+    before them: no document is in two of them."""
+    samples = {name: set(pd.read_csv(d / "sample.csv", usecols=["doc_id"])["doc_id"])
+               for name, d in (("val", CODING), ("dev", DEV), ("dev2", DEV2), ("val2", VAL2))}
+    names = sorted(samples)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            assert not samples[a] & samples[b], (a, b)
+
+
+def test_val2_precision():
+    scores = V.score_codes(VAL2 / "coded.csv", VAL2 / "sample.key.csv")
+    print("\n" + scores.to_string(index=False))
+    coded = V.read_codes(VAL2 / "coded.csv", VAL2 / "sample.key.csv")
+    assert coded["code"].notna().all() and set(coded["group"]) == {"us_doj", "fr_press"}
+    assert coded.groupby("language")["unit"].nunique().min() >= 150
+    prec = scores[(scores["measure"] == "precision") & (scores["n"] >= MIN_LABELLED)].set_index(["frame", "language"])
+    assert set(prec.index) == set(VAL2_FLOORS), sorted(set(prec.index) ^ set(VAL2_FLOORS))
+    low = {cell: (prec.loc[cell, "value"], floor) for cell, floor in VAL2_FLOORS.items()
+           if prec.loc[cell, "value"] < floor}
+    assert not low, low
+
+
+# The second development sample (171 sentences, labelled strata only), tuned on with DEV: after the round the lowest
+# precision among frames with at least 10 labelled sentences is commerce fr 0.42 (12), then youth fr 0.57 (14).
+DEV2_FLOOR = 0.40
+
+
+def test_dev2_sample_is_coded_and_scored():
+    scores = V.score_codes(DEV2 / "coded.csv", DEV2 / "sample.key.csv")
+    print("\n" + scores.to_string(index=False))
+    prec = scores[(scores["measure"] == "precision") & (scores["n"] >= MIN_LABELLED)]
+    assert (prec["value"] >= DEV2_FLOOR).all(), prec.to_string(index=False)
+
+
+def test_second_coder_agreement():
+    """coder2.csv: a second coder's code_2 for 160 units of the first validation sample, coded from sample.csv
+    (no code column in the file); kappa and alpha per frame against the first coder's codes."""
+    second = pd.read_csv(CODING / "coder2.csv")
+    assert "code" not in second.columns and second["unit"].nunique() >= 150
+    assert second.groupby("unit")["frame"].nunique().eq(8).all()
+    first = V.read_codes(CODING / "coded.csv", CODING / "sample.key.csv")
+    both = first.merge(second[["sample_id", "code_2"]], on="sample_id")
+    both["code_2"] = both["code_2"].astype("Int64")
+    agr = V.agreement(both).set_index("frame")
+    print("\n" + agr.to_string())
+    assert list(agr.reset_index().columns) == V.AGREEMENT_COLUMNS
+    for fid, floor in KAPPA_FLOORS.items():
+        assert agr.loc[fid, "kappa"] >= floor, (fid, agr.loc[fid, "kappa"])
+        assert agr.loc[fid, "alpha"] == pytest.approx(agr.loc[fid, "kappa"], abs=0.01)  # two coders, 0/1
+
+
 def test_the_report_shows_frame_precision_from_a_coded_sample(tmp_path, monkeypatch):
     """-p codes FILE: the analysis scores the coded sample with the frames in force (its key file found beside
     it), so page 03 can show each frame's precision per language; a bad coded file is refused before any page."""

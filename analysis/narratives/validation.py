@@ -21,7 +21,8 @@ not) or left empty (not coded). Per frame and language:
   Wilson score interval (95 %);
 - recall: among the coded units of the ``random`` stratum coded 1, the share the kit labels, with its
   Wilson interval;
-- agreement: Krippendorff's α (nominal) between ``code`` and ``code_2`` over the rows both coded.
+- agreement: Krippendorff's α (nominal) and Cohen's κ between ``code`` and ``code_2`` over the rows both
+  coded.
 
 The kit's labels are recomputed from the sentences by :func:`relabel` so that the scores follow the frame
 lexicon in force (the key's ``kit_label`` is the label at sampling time).
@@ -44,7 +45,7 @@ from analysis.text.tokens import document_languages
 CODER_COLUMNS = ["sample_id", "unit", "doc_id", "group", "language", "sentence_id", "frame", "sentence", "code"]
 KEY_COLUMNS = ["sample_id", "unit", "stratum", "picked_for", "kit_label", "term"]
 SCORE_COLUMNS = ["frame", "language", "measure", "n", "hits", "value", "ci_low", "ci_high"]
-AGREEMENT_COLUMNS = ["frame", "n_rows", "agreement", "alpha"]
+AGREEMENT_COLUMNS = ["frame", "n_rows", "agreement", "alpha", "kappa"]
 CODES = {"0": 0, "1": 1, "": None}
 
 
@@ -328,9 +329,23 @@ def krippendorff_alpha_nominal(units: Sequence[Sequence]) -> float:
     return 1.0 - observed / expected
 
 
+def cohen_kappa(a: Sequence, b: Sequence) -> float:
+    """Cohen's κ of two coders' values over the same items: (p_o - p_e) / (1 - p_e), p_e from each coder's
+    own marginals (Cohen 1960). NaN when there are no items or when p_e = 1 (both coders gave one value)."""
+    n = len(a)
+    if n == 0 or n != len(b):
+        return math.nan
+    observed = sum(x == y for x, y in zip(a, b)) / n
+    values = set(a) | set(b)
+    expected = sum((list(a).count(v) / n) * (list(b).count(v) / n) for v in values)
+    if expected == 1:
+        return math.nan
+    return (observed - expected) / (1 - expected)
+
+
 def agreement(coded: pd.DataFrame, coders: tuple[str, str] = ("code", "code_2")) -> pd.DataFrame:
     """Agreement of two coders per frame and over all rows (frame "all"): ``n_rows`` coded by both, the raw
-    share of agreement, Krippendorff's α (nominal)."""
+    share of agreement, Krippendorff's α (nominal) and Cohen's κ."""
     for c in coders:
         if c not in coded.columns:
             raise ParameterError("coders", f"no column {c!r} in the coded table (a second coder fills 'code_2')")
@@ -339,5 +354,6 @@ def agreement(coded: pd.DataFrame, coders: tuple[str, str] = ("code", "code_2"))
     for fid, part in [*both.groupby("frame", sort=True), ("all", both)]:
         a, b = part[coders[0]].astype(int).to_numpy(), part[coders[1]].astype(int).to_numpy()
         rows.append({"frame": fid, "n_rows": len(part), "agreement": float((a == b).mean()) if len(part) else math.nan,
-                     "alpha": krippendorff_alpha_nominal(list(zip(a.tolist(), b.tolist())))})
+                     "alpha": krippendorff_alpha_nominal(list(zip(a.tolist(), b.tolist()))),
+                     "kappa": cohen_kappa(a.tolist(), b.tolist())})
     return pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
